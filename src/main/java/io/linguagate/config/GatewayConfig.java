@@ -1,0 +1,25 @@
+package io.linguagate.config;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Limits of the gateway's own HTTP surface (prefix {@code linguagate}). */
+@ConfigMapping(prefix = "linguagate")
+public interface GatewayConfig {
+
+    /** Largest request body accepted; larger bodies get 413 before anything is sent upstream. */
+    @WithDefault("32M")
+    MemorySize maxBodySize();
+
+    /**
+     * Passthrough bodies up to this size are held in memory so a 429/502/503 answer can be retried; larger ones
+     * (file uploads) stream straight to the upstream and are retried only when no byte was sent.
+     */
+    @WithDefault("1M")
+    MemorySize replayBufferSize();
+
+    /** Requests handled at once (all routes, streams included); beyond it clients get 503 {@code gateway_overloaded}. */
+    @WithDefault("1024")
+    int maxConcurrentRequests();
+}

@@ -1,0 +1,33 @@
+package io.linguagate.gateway;
+
+import io.linguagate.upstream.UpstreamClient;
+import io.linguagate.upstream.UpstreamRequest;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Sends a prepared request upstream and relays the answer, or the failure, to the client. */
+@ApplicationScoped
+public class Forwarder {
+
+    private final UpstreamClient upstream;
+    private final ResponseRelay relay;
+    private final ErrorResponder errors;
+
+    Forwarder(UpstreamClient upstream, ResponseRelay relay, ErrorResponder errors) {
+        this.upstream = upstream;
+        this.relay = relay;
+        this.errors = errors;
+    }
+
+    public void forward(RoutingContext ctx, UpstreamRequest request) {
+        upstream.send(request).subscribe().with(
+                response -> relay.relay(ctx, response),
+                failure -> errors.fail(ctx, failure));
+    }
+
+    /** The path below the gateway's {@code /v1} prefix, with the client's raw query string. */
+    static String pathBelowV1(RoutingContext ctx) {
+        String uri = ctx.request().uri();
+        return uri.startsWith("/v1") ? uri.substring(3) : uri;
+    }
+}

@@ -1,0 +1,15 @@
+package io.linguagate.gateway;
+
+/** A request the gateway answers itself with an OpenAI-style error; expected, so it carries no stack trace. */
+public class GatewayException extends RuntimeException {
+    private final OpenAiError error;
+
+    public GatewayException(OpenAiError error) {
+        super(error.message(), null, false, false);
+        this.error = error;
+    }
+
+    public OpenAiError error() {
+        return error;
+    }
+}

@@ -1,0 +1,24 @@
+package io.linguagate.gateway;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * An error in the shape OpenAI clients parse: {@code {"error":{"message","type","param","code"}}}.
+ * Messages are written for the caller and never contain credentials or request bodies.
+ */
+public record OpenAiError(int status, String type, String code, String param, String message) {
+
+    public static OpenAiError invalidRequest(String code, String param, String message) {
+        return new OpenAiError(400, "invalid_request_error", code, param, message);
+    }
+
+    public Buffer toJson() {
+        JsonObject error = new JsonObject()
+                .put("message", message)
+                .put("type", type)
+                .put("param", param)
+                .put("code", code);
+        return new JsonObject().put("error", error).toBuffer();
+    }
+}

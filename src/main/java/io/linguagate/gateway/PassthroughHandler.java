@@ -1,0 +1,125 @@
+package io.linguagate.gateway;
+
+import io.linguagate.config.GatewayConfig;
+import io.linguagate.upstream.UpstreamHeaders;
+import io.linguagate.upstream.UpstreamRequest;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Every other {@code /v1/*} call, any method, relayed untouched. Small bodies are held in memory so that a 429/503
+ * can be retried; larger ones (file uploads) stream straight through and are retried only when no byte was sent.
+ */
+@ApplicationScoped
+public class PassthroughHandler {
+
+    private final long maxBodyBytes;
+    private final long replayBufferBytes;
+    private final UpstreamHeaders headers;
+    private final Forwarder forwarder;
+    private final ErrorResponder errors;
+
+    PassthroughHandler(GatewayConfig config, UpstreamHeaders headers, Forwarder forwarder, ErrorResponder errors) {
+        this.maxBodyBytes = config.maxBodySize().asLongValue();
+        this.replayBufferBytes = Math.min(config.replayBufferSize().asLongValue(), maxBodyBytes);
+        this.headers = headers;
+        this.forwarder = forwarder;
+        this.errors = errors;
+    }
+
+    public void handle(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        long declared = BoundedBody.declaredLength(request);
+        if (declared > maxBodyBytes) {
+            throw BoundedBody.tooLarge(maxBodyBytes);
+        }
+        String path = Forwarder.pathBelowV1(ctx);
+        boolean chunked = request.getHeader("transfer-encoding") != null;
+        if (declared <= 0 && !chunked) {
+            forwarder.forward(ctx, new UpstreamRequest(request.method(), path,
+                    headers.forUpstream(request.headers(), false), null, null));
+        } else if (declared > 0 && declared <= replayBufferBytes) {
+            BoundedBody.read(request, maxBodyBytes).onComplete(read -> {
+                if (read.failed()) {
+                    errors.fail(ctx, read.cause());
+                    return;
+                }
+                forwarder.forward(ctx, new UpstreamRequest(request.method(), path,
+                        headers.forUpstream(request.headers(), true), read.result(), null));
+            });
+        } else {
+            forwarder.forward(ctx, new UpstreamRequest(request.method(), path,
+                    headers.forUpstream(request.headers(), false), null, new SizeLimited(request, maxBodyBytes)));
+        }
+    }
+
+    /** The inbound body as a stream that fails with 413 once it passes the size limit. */
+    private static final class SizeLimited implements ReadStream<Buffer> {
+        private final HttpServerRequest source;
+        private final long max;
+        private long seen;
+        private Handler<Throwable> exceptionHandler;
+
+        SizeLimited(HttpServerRequest source, long max) {
+            this.source = source;
+            this.max = max;
+            source.pause();
+        }
+
+        @Override
+        public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+            this.exceptionHandler = handler;
+            source.exceptionHandler(handler);
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> handler(Handler<Buffer> handler) {
+            if (handler == null) {
+                source.handler(null);
+                return this;
+            }
+            source.handler(chunk -> {
+                seen += chunk.length();
+                if (seen > max) {
+                    source.pause();
+                    source.handler(null);
+                    if (exceptionHandler != null) {
+                        exceptionHandler.handle(BoundedBody.tooLarge(max));
+                    }
+                    return;
+                }
+                handler.handle(chunk);
+            });
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> pause() {
+            source.pause();
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> resume() {
+            source.resume();
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> fetch(long amount) {
+            source.fetch(amount);
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> endHandler(Handler<Void> endHandler) {
+            source.endHandler(endHandler);
+            return this;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.linguagate.gateway;
+
+import io.linguagate.config.UpstreamConfig;
+import io.linguagate.upstream.HopByHopHeaders;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * Pipes an upstream response to the client as it arrives: status and end-to-end headers first, then body chunks
+ * with back-pressure, never parsed and never buffered. A stream the upstream cuts is cut for the client too (with an
+ * SSE error event first when the body is an event stream), so the client never mistakes it for a complete answer.
+ */
+@ApplicationScoped
+public class ResponseRelay {
+
+    private static final Logger LOG = Logger.getLogger(ResponseRelay.class);
+
+    private final long streamIdleMillis;
+    private final long bodyIdleMillis;
+
+    ResponseRelay(UpstreamConfig config) {
+        this.streamIdleMillis = config.streamIdleTimeout().toMillis();
+        this.bodyIdleMillis = config.timeout().toMillis();
+    }
+
+    public void relay(RoutingContext ctx, HttpClientResponse upstream) {
+        HttpServerResponse out = ctx.response();
+        HttpClientRequest upstreamRequest = upstream.request();
+        if (out.closed()) {
+            upstreamRequest.reset();
+            return;
+        }
+        out.setStatusCode(upstream.statusCode());
+        if (upstream.statusMessage() != null) {
+            out.setStatusMessage(upstream.statusMessage());
+        }
+        HopByHopHeaders.copyEndToEnd(upstream.headers(), out.headers());
+        boolean eventStream = isEventStream(upstream.getHeader("content-type"));
+        if (!out.headers().contains("content-length")) {
+            out.setChunked(true);
+        }
+        upstreamRequest.idleTimeout(eventStream ? streamIdleMillis : bodyIdleMillis);
+        // The client left: stop the upstream from generating (and billing) an answer nobody reads.
+        out.closeHandler(v -> {
+            if (!out.ended()) {
+                upstreamRequest.reset();
+            }
+        });
+        upstream.handler(chunk -> {
+            out.write(chunk);
+            if (out.writeQueueFull()) {
+                upstream.pause();
+                out.drainHandler(v -> upstream.resume());
+            }
+        });
+        upstream.endHandler(v -> out.end());
+        AtomicBoolean cut = new AtomicBoolean();
+        upstream.exceptionHandler(err -> {
+            if (cut.compareAndSet(false, true)) {
+                cut(ctx, err, eventStream);
+            }
+        });
+        if (eventStream) {
+            // Headers go out now, before the first event, so clients see status and headers immediately.
+            out.writeHead();
+        }
+        upstream.resume();
+    }
+
+    private void cut(RoutingContext ctx, Throwable err, boolean eventStream) {
+        HttpServerResponse out = ctx.response();
+        if (out.ended() || out.closed()) {
+            return;
+        }
+        LOG.warnf("%s %s: upstream response broke off after %d bytes (%s); response reset so the client sees "
+                + "an incomplete answer", ctx.request().method(), ctx.request().path(), out.bytesWritten(),
+                err.getMessage());
+        if (eventStream) {
+            JsonObject error = new JsonObject().put("error", new JsonObject()
+                    .put("message", "The upstream stream broke off before it was complete.")
+                    .put("type", "api_error")
+                    .put("param", null)
+                    .put("code", "upstream_stream_interrupted"));
+            Buffer event = Buffer.buffer("event: error\ndata: ").appendBuffer(error.toBuffer()).appendString("\n\n");
+            out.write(event).onComplete(done -> out.reset());
+        } else {
+            out.reset();
+        }
+    }
+
+    static boolean isEventStream(String contentType) {
+        return contentType != null && contentType.regionMatches(true, 0, "text/event-stream", 0, 17);
+    }
+}

@@ -1,0 +1,97 @@
+package io.linguagate.upstream;
+
+import io.linguagate.config.UpstreamConfig;
+import io.linguagate.observability.GatewayMetrics;
+import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
+import io.smallrye.faulttolerance.api.TypedGuard;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpClientResponse;
+import jakarta.enterprise.util.TypeLiteral;
+import java.time.temporal.ChronoUnit;
+import org.jboss.logging.Logger;
+
+/** The retry + circuit-breaker policy around one upstream attempt, built from {@link UpstreamConfig}. */
+final class UpstreamGuard {
+
+    private static final Logger LOG = Logger.getLogger(UpstreamGuard.class);
+
+    private UpstreamGuard() {
+    }
+
+    static TypedGuard<Uni<HttpClientResponse>> build(UpstreamConfig config, GatewayMetrics metrics) {
+        UpstreamConfig.Retry retry = config.retry();
+        long maxRetryAfter = retry.maxRetryAfter().toMillis();
+        TypedGuard.Builder<Uni<HttpClientResponse>> builder = TypedGuard
+                .create(new TypeLiteral<Uni<HttpClientResponse>>() {
+                })
+                .withDescription("upstream")
+                .withThreadOffload(false);
+        if (retry.maxRetries() > 0) {
+            builder = builder.withRetry()
+                    .maxRetries(retry.maxRetries())
+                    .maxDuration(retry.maxTotalWait().toMillis(), ChronoUnit.MILLIS)
+                    .whenException(err -> retryable(err, maxRetryAfter))
+                    .beforeRetry(err -> metrics.retry(reason(err)))
+                    .withCustomBackoff()
+                    .strategy(() -> new HonourRetryAfter(retry.initialDelay().toMillis()))
+                    .done()
+                    .done();
+        }
+        UpstreamConfig.CircuitBreaker breaker = config.circuitBreaker();
+        if (breaker.enabled()) {
+            builder = builder.withCircuitBreaker()
+                    .requestVolumeThreshold(breaker.requestVolumeThreshold())
+                    .failureRatio(breaker.failureRatio())
+                    .delay(breaker.delay().toMillis(), ChronoUnit.MILLIS)
+                    .successThreshold(breaker.successThreshold())
+                    .when(UpstreamGuard::countsAsFailure)
+                    .onStateChange(state -> {
+                        metrics.circuitState(state);
+                        LOG.warnf("Upstream circuit breaker is now %s", state);
+                    })
+                    .done();
+        }
+        return builder.build();
+    }
+
+    /** Safe to repeat: nothing was sent, or the upstream said it did not process the call (429/502/503). */
+    static boolean retryable(Throwable err, long maxRetryAfterMillis) {
+        return switch (err) {
+            case UpstreamUnreachableException u -> true;
+            case UpstreamStatusException s -> s.replayable() && s.retryableStatus()
+                    && s.retryAfterMillis() <= maxRetryAfterMillis;
+            default -> false;
+        };
+    }
+
+    static boolean countsAsFailure(Throwable err) {
+        return switch (err) {
+            case UpstreamStatusException s -> s.serverFailure();
+            case UpstreamException e -> true;
+            default -> false;
+        };
+    }
+
+    private static String reason(Throwable err) {
+        return err instanceof UpstreamStatusException s ? Integer.toString(s.status()) : "unreachable";
+    }
+
+    /** Waits what the upstream asked for; without a Retry-After, exponential backoff from the initial delay. */
+    static final class HonourRetryAfter implements CustomBackoffStrategy {
+        private long next;
+
+        HonourRetryAfter(long initialDelayMillis) {
+            this.next = initialDelayMillis;
+        }
+
+        @Override
+        public long nextDelayInMillis(Throwable cause) {
+            long exponential = next;
+            next = Math.min(next * 2, 30_000);
+            if (cause instanceof UpstreamStatusException s && s.retryAfterMillis() >= 0) {
+                return s.retryAfterMillis();
+            }
+            return exponential;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.linguagate.upstream;
+
+import io.linguagate.config.AuthConfig;
+import io.linguagate.config.UpstreamConfig;
+import io.vertx.core.MultiMap;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Builds the headers sent upstream from the client's: end-to-end headers, credentials, configured extras. */
+@ApplicationScoped
+public class UpstreamHeaders {
+
+    private final UpstreamConfig upstream;
+    private final boolean gatewayChecksKeys;
+
+    UpstreamHeaders(UpstreamConfig upstream, AuthConfig auth) {
+        this.upstream = upstream;
+        this.gatewayChecksKeys = auth.keys().filter(k -> !k.isEmpty()).isPresent();
+    }
+
+    /**
+     * @param inbound      the client's request headers
+     * @param bodyReplaced whether the gateway sends its own body (then the client's Content-Length no longer holds)
+     */
+    public MultiMap forUpstream(MultiMap inbound, boolean bodyReplaced) {
+        MultiMap out = MultiMap.caseInsensitiveMultiMap();
+        HopByHopHeaders.copyEndToEnd(inbound, out);
+        if (bodyReplaced) {
+            out.remove("content-length");
+        }
+        if (gatewayChecksKeys) {
+            // The client presented a gateway key: it is ours to check, never the upstream's to see.
+            out.remove("authorization");
+            out.remove("api-key");
+        }
+        upstream.apiKey().ifPresent(key -> {
+            out.remove("authorization");
+            out.remove("api-key");
+            switch (upstream.authStyle()) {
+                case BEARER -> out.set("authorization", "Bearer " + key);
+                case API_KEY -> out.set("api-key", key);
+            }
+        });
+        upstream.headers().forEach(out::set);
+        return out;
+    }
+}
