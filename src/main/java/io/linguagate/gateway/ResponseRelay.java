@@ -2,6 +2,7 @@ package io.linguagate.gateway;
 
 import io.linguagate.config.UpstreamConfig;
 import io.linguagate.upstream.HopByHopHeaders;
+import io.linguagate.upstream.UpstreamResponse;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -30,7 +31,8 @@ public class ResponseRelay {
         this.bodyIdleMillis = config.timeout().toMillis();
     }
 
-    public void relay(RoutingContext ctx, HttpClientResponse upstream) {
+    public void relay(RoutingContext ctx, UpstreamResponse answer) {
+        HttpClientResponse upstream = answer.http();
         HttpServerResponse out = ctx.response();
         HttpClientRequest upstreamRequest = upstream.request();
         if (out.closed()) {
@@ -62,7 +64,7 @@ public class ResponseRelay {
         });
         upstream.endHandler(v -> out.end());
         AtomicBoolean cut = new AtomicBoolean();
-        upstream.exceptionHandler(err -> {
+        answer.onFailure(err -> {
             if (cut.compareAndSet(false, true)) {
                 cut(ctx, err, eventStream);
             }

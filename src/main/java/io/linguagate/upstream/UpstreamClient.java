@@ -43,7 +43,7 @@ public class UpstreamClient {
     private final UpstreamTarget target;
     private final UpstreamConfig config;
     private final GatewayMetrics metrics;
-    private final TypedGuard<Uni<HttpClientResponse>> guard;
+    private final TypedGuard<Uni<UpstreamResponse>> guard;
 
     UpstreamClient(Vertx vertx, UpstreamConfig config, GatewayMetrics metrics) {
         this.config = config;
@@ -69,11 +69,11 @@ public class UpstreamClient {
     }
 
     /** Sends the request (with retries and circuit breaker); the response comes back paused. */
-    public Uni<HttpClientResponse> send(UpstreamRequest request) {
+    public Uni<UpstreamResponse> send(UpstreamRequest request) {
         return guard.get(() -> attempt(request));
     }
 
-    private Uni<HttpClientResponse> attempt(UpstreamRequest request) {
+    private Uni<UpstreamResponse> attempt(UpstreamRequest request) {
         long start = System.nanoTime();
         RequestOptions options = new RequestOptions()
                 .setMethod(request.method())
@@ -81,12 +81,12 @@ public class UpstreamClient {
                 .setHeaders(request.headers())
                 // Until response headers; streams and bodies get their own idle timeout when relayed.
                 .setIdleTimeout(config.timeout().toMillis());
-        Future<HttpClientResponse> response = http.request(options)
+        Future<UpstreamResponse> response = http.request(options)
                 .recover(err -> Future.failedFuture(unreachable(err)))
                 .compose(req -> send(req, request))
                 .compose(resp -> classify(resp, request.replayable()));
         return Uni.createFrom().completionStage(response.toCompletionStage())
-                .onItemOrFailure().invoke((resp, err) -> metrics.upstreamAttempt(outcome(resp, err),
+                .onItemOrFailure().invoke((resp, err) -> metrics.upstreamAttempt(outcome(resp == null ? null : resp.http(), err),
                         System.nanoTime() - start));
     }
 
@@ -130,16 +130,14 @@ public class UpstreamClient {
     }
 
     /** 429/5xx answers become exceptions (carrying the whole answer) so the guard can retry or count them. */
-    private Future<HttpClientResponse> classify(HttpClientResponse resp, boolean replayable) {
+    private Future<UpstreamResponse> classify(HttpClientResponse resp, boolean replayable) {
         int status = resp.statusCode();
         if (status != 429 && status < 500) {
-            resp.pause();
-            return Future.succeededFuture(resp);
+            return Future.succeededFuture(new UpstreamResponse(resp));
         }
         String length = resp.getHeader("content-length");
         if (length != null && parseLong(length) > MAX_HELD_ERROR_BODY) {
-            resp.pause();
-            return Future.succeededFuture(resp);
+            return Future.succeededFuture(new UpstreamResponse(resp));
         }
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(resp.headers());
         return resp.body()

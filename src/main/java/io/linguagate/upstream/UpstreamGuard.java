@@ -5,7 +5,6 @@ import io.linguagate.observability.GatewayMetrics;
 import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpClientResponse;
 import jakarta.enterprise.util.TypeLiteral;
 import java.time.temporal.ChronoUnit;
 import org.jboss.logging.Logger;
@@ -18,11 +17,11 @@ final class UpstreamGuard {
     private UpstreamGuard() {
     }
 
-    static TypedGuard<Uni<HttpClientResponse>> build(UpstreamConfig config, GatewayMetrics metrics) {
+    static TypedGuard<Uni<UpstreamResponse>> build(UpstreamConfig config, GatewayMetrics metrics) {
         UpstreamConfig.Retry retry = config.retry();
         long maxRetryAfter = retry.maxRetryAfter().toMillis();
-        TypedGuard.Builder<Uni<HttpClientResponse>> builder = TypedGuard
-                .create(new TypeLiteral<Uni<HttpClientResponse>>() {
+        TypedGuard.Builder<Uni<UpstreamResponse>> builder = TypedGuard
+                .create(new TypeLiteral<Uni<UpstreamResponse>>() {
                 })
                 .withDescription("upstream")
                 .withThreadOffload(false);

@@ -4,6 +4,7 @@ import io.linguagate.config.AuthConfig;
 import io.linguagate.config.UpstreamConfig;
 import io.vertx.core.MultiMap;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Builds the headers sent upstream from the client's: end-to-end headers, credentials, configured extras. */
 @ApplicationScoped
@@ -11,10 +12,13 @@ public class UpstreamHeaders {
 
     private final UpstreamConfig upstream;
     private final boolean gatewayChecksKeys;
+    private final boolean gatewayTraces;
 
-    UpstreamHeaders(UpstreamConfig upstream, AuthConfig auth) {
+    UpstreamHeaders(UpstreamConfig upstream, AuthConfig auth,
+            @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean tracingDisabled) {
         this.upstream = upstream;
         this.gatewayChecksKeys = auth.keys().filter(k -> !k.isEmpty()).isPresent();
+        this.gatewayTraces = !tracingDisabled;
     }
 
     /**
@@ -26,6 +30,12 @@ public class UpstreamHeaders {
         HopByHopHeaders.copyEndToEnd(inbound, out);
         if (bodyReplaced) {
             out.remove("content-length");
+        }
+        if (gatewayTraces) {
+            // The gateway's own client span becomes the upstream's parent; OpenTelemetry injects the new context.
+            out.remove("traceparent");
+            out.remove("tracestate");
+            out.remove("baggage");
         }
         if (gatewayChecksKeys) {
             // The client presented a gateway key: it is ours to check, never the upstream's to see.
