@@ -9,16 +9,17 @@ import java.util.Map;
 /** Where upstream calls go: host, port, TLS and the base path that replaces the gateway's {@code /v1}. */
 public record UpstreamTarget(String host, int port, boolean tls, String basePath, String extraQuery) {
 
+    /** @throws IllegalArgumentException naming the key when the base URL is unusable */
     public static UpstreamTarget of(UpstreamConfig config) {
         URI uri;
         try {
             uri = URI.create(config.baseUrl().trim());
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("linguagate.upstream.base-url is not a valid URL: " + e.getMessage());
+            throw new IllegalArgumentException("linguagate.upstream.base-url is not a valid URL: " + e.getMessage());
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-            throw new IllegalStateException("linguagate.upstream.base-url must be an absolute http(s) URL such as "
+            throw new IllegalArgumentException("linguagate.upstream.base-url must be an absolute http(s) URL such as "
                     + "https://api.openai.com/v1, got '" + config.baseUrl() + "'");
         }
         boolean tls = scheme.equals("https");
