@@ -3,6 +3,7 @@ package io.linguagate.gateway;
 import io.linguagate.config.UpstreamConfig;
 import io.linguagate.upstream.HopByHopHeaders;
 import io.linguagate.upstream.UpstreamResponse;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -10,6 +11,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
@@ -23,10 +25,12 @@ public class ResponseRelay {
 
     private static final Logger LOG = Logger.getLogger(ResponseRelay.class);
 
+    private final Vertx vertx;
     private final long streamIdleMillis;
     private final long bodyIdleMillis;
 
-    ResponseRelay(UpstreamConfig config) {
+    ResponseRelay(Vertx vertx, UpstreamConfig config) {
+        this.vertx = vertx;
         this.streamIdleMillis = config.streamIdleTimeout().toMillis();
         this.bodyIdleMillis = config.timeout().toMillis();
     }
@@ -48,7 +52,15 @@ public class ResponseRelay {
         if (!out.headers().contains("content-length")) {
             out.setChunked(true);
         }
-        upstreamRequest.idleTimeout(eventStream ? streamIdleMillis : bodyIdleMillis);
+        AtomicBoolean cut = new AtomicBoolean();
+        IdleWatch idle = new IdleWatch(eventStream ? streamIdleMillis : bodyIdleMillis, () -> {
+            TimeoutException silent = new TimeoutException("no data from the upstream for "
+                    + (eventStream ? streamIdleMillis : bodyIdleMillis) + " ms");
+            if (cut.compareAndSet(false, true)) {
+                upstreamRequest.reset(0, silent);
+                cut(ctx, silent, eventStream);
+            }
+        });
         // The client left: stop the upstream from generating (and billing) an answer nobody reads.
         out.closeHandler(v -> {
             if (!out.ended()) {
@@ -56,15 +68,19 @@ public class ResponseRelay {
             }
         });
         upstream.handler(chunk -> {
+            idle.touch();
             out.write(chunk);
             if (out.writeQueueFull()) {
                 upstream.pause();
                 out.drainHandler(v -> upstream.resume());
             }
         });
-        upstream.endHandler(v -> out.end());
-        AtomicBoolean cut = new AtomicBoolean();
+        upstream.endHandler(v -> {
+            idle.stop();
+            out.end();
+        });
         answer.onFailure(err -> {
+            idle.stop();
             if (cut.compareAndSet(false, true)) {
                 cut(ctx, err, eventStream);
             }
@@ -74,6 +90,50 @@ public class ResponseRelay {
             out.writeHead();
         }
         upstream.resume();
+    }
+
+    /**
+     * Fires when the upstream sends nothing for the idle period. One timer per response, re-armed only when it
+     * fires early (chunks just move a timestamp), and always cancelled when the response ends or fails: a timer
+     * left behind would keep the whole exchange in memory for the full period.
+     */
+    private final class IdleWatch {
+        private final long periodMillis;
+        private final Runnable onIdle;
+        private volatile long lastActivity = System.nanoTime();
+        private long timerId;
+        private boolean stopped;
+
+        IdleWatch(long periodMillis, Runnable onIdle) {
+            this.periodMillis = periodMillis;
+            this.onIdle = onIdle;
+            arm(periodMillis);
+        }
+
+        void touch() {
+            lastActivity = System.nanoTime();
+        }
+
+        synchronized void stop() {
+            stopped = true;
+            vertx.cancelTimer(timerId);
+        }
+
+        private synchronized void arm(long delayMillis) {
+            if (!stopped) {
+                timerId = vertx.setTimer(Math.max(1, delayMillis), id -> check());
+            }
+        }
+
+        private void check() {
+            long silentMillis = (System.nanoTime() - lastActivity) / 1_000_000;
+            if (silentMillis >= periodMillis) {
+                stop();
+                onIdle.run();
+            } else {
+                arm(periodMillis - silentMillis);
+            }
+        }
     }
 
     private void cut(RoutingContext ctx, Throwable err, boolean eventStream) {

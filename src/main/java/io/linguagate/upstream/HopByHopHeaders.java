@@ -1,6 +1,8 @@
 package io.linguagate.upstream;
 
 import io.vertx.core.MultiMap;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 
@@ -29,6 +31,7 @@ public final class HopByHopHeaders {
         if (connection == null || connection.isBlank()) {
             return Set.of();
         }
-        return Set.of(connection.toLowerCase(Locale.ROOT).replace(" ", "").split(","));
+        // A set that tolerates repeats: "Connection: keep-alive, keep-alive" is legal.
+        return new HashSet<>(Arrays.asList(connection.toLowerCase(Locale.ROOT).replace(" ", "").split(",")));
     }
 }

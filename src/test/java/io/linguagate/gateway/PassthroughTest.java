@@ -56,6 +56,15 @@ class PassthroughTest {
     }
 
     @Test
+    void repeatedConnectionTokensAreAcceptedAndNotForwarded() {
+        upstream.stubFor(get("/v1/models").willReturn(aResponse().withStatus(200).withBody("{}")));
+
+        given().header("Connection", "keep-alive, X-Hop, keep-alive").header("X-Hop", "only-to-the-gateway")
+                .when().get("/v1/models").then().statusCode(200);
+        upstream.verify(WireMock.getRequestedFor(urlEqualTo("/v1/models")).withHeader("X-Hop", WireMock.absent()));
+    }
+
+    @Test
     void postEmbeddingsAndDeleteFile() {
         String body = "{\"model\":\"text-embedding-3-small\",\"input\":\"hello\",\"dimensions\":8}";
         upstream.stubFor(post("/v1/embeddings").willReturn(aResponse().withStatus(200).withBody("{\"data\":[]}")));
