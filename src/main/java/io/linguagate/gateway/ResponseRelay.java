@@ -13,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -52,14 +53,17 @@ public class ResponseRelay {
         if (!out.headers().contains("content-length")) {
             out.setChunked(true);
         }
-        AtomicBoolean cut = new AtomicBoolean();
-        IdleWatch idle = new IdleWatch(eventStream ? streamIdleMillis : bodyIdleMillis, () -> {
-            TimeoutException silent = new TimeoutException("no data from the upstream for "
-                    + (eventStream ? streamIdleMillis : bodyIdleMillis) + " ms");
-            if (cut.compareAndSet(false, true)) {
-                upstreamRequest.reset(0, silent);
-                cut(ctx, silent, eventStream);
+        AtomicBoolean brokeOff = new AtomicBoolean();
+        Consumer<Throwable> breakOff = err -> {
+            if (brokeOff.compareAndSet(false, true)) {
+                cut(ctx, err, eventStream);
             }
+        };
+        long idleMillis = eventStream ? streamIdleMillis : bodyIdleMillis;
+        IdleWatch idle = new IdleWatch(idleMillis, () -> {
+            TimeoutException silent = new TimeoutException("no data from the upstream for " + idleMillis + " ms");
+            upstreamRequest.reset(0, silent);
+            breakOff.accept(silent);
         });
         // The client left: stop the upstream from generating (and billing) an answer nobody reads.
         out.closeHandler(v -> {
@@ -81,9 +85,7 @@ public class ResponseRelay {
         });
         answer.onFailure(err -> {
             idle.stop();
-            if (cut.compareAndSet(false, true)) {
-                cut(ctx, err, eventStream);
-            }
+            breakOff.accept(err);
         });
         if (eventStream) {
             // Headers go out now, before the first event, so clients see status and headers immediately.

@@ -86,8 +86,8 @@ public class UpstreamClient {
                 .compose(req -> send(req, request))
                 .compose(resp -> classify(resp, request.replayable()));
         return Uni.createFrom().completionStage(response.toCompletionStage())
-                .onItemOrFailure().invoke((resp, err) -> metrics.upstreamAttempt(outcome(resp == null ? null : resp.http(), err),
-                        System.nanoTime() - start));
+                .onItemOrFailure().invoke((resp, err) -> metrics.upstreamAttempt(
+                        outcome(resp == null ? null : resp.http(), err), System.nanoTime() - start));
     }
 
     private Future<HttpClientResponse> send(HttpClientRequest req, UpstreamRequest request) {
