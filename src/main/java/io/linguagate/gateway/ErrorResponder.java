@@ -1,5 +1,6 @@
 package io.linguagate.gateway;
 
+import io.linguagate.model.InferenceException;
 import io.linguagate.upstream.HopByHopHeaders;
 import io.linguagate.upstream.UpstreamBrokenException;
 import io.linguagate.upstream.UpstreamException;
@@ -88,6 +89,11 @@ public class ErrorResponder {
                         "The connection to the upstream API failed before it answered.");
             }
             case CircuitBreakerOpenException c -> circuitOpen(where);
+            case InferenceException i -> {
+                LOG.errorf("%s: answered 500, compression model failed: %s", where, i.getMessage());
+                yield new OpenAiError(500, "server_error", "compression_failed", null,
+                        "The compression model failed on this input.");
+            }
             case UpstreamException other -> {
                 LOG.warnf("%s: answered 502: %s", where, other.getMessage());
                 yield new OpenAiError(502, "api_error", "upstream_error", null, "The upstream API call failed.");

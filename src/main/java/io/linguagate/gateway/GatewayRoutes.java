@@ -12,8 +12,9 @@ import jakarta.enterprise.event.Observes;
 public class GatewayRoutes {
 
     void mount(@Observes Router router, Admission admission, ChatCompletionsHandler chat,
-            PassthroughHandler passthrough) {
+            CompressHandler compress, PassthroughHandler passthrough) {
         router.post("/v1/chat/completions").handler(admission.guard("chat_completions", chat::handle));
+        router.post("/v1/compress").handler(admission.guard("compress", compress::handle));
         router.route("/v1/*").handler(admission.guard("passthrough", passthrough::handle));
     }
 }

@@ -1,0 +1,111 @@
+package io.linguagate.gateway;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.knuddels.jtokkit.api.Encoding;
+import io.linguagate.config.GatewayConfig;
+import io.linguagate.lingua.CompressionResult;
+import io.linguagate.lingua.ScoredWord;
+import io.linguagate.model.ClassifierModel;
+import io.linguagate.model.ModelService;
+import io.linguagate.savings.PriceTable;
+import io.linguagate.savings.TargetEncodings;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
+import java.util.Optional;
+
+/**
+ * {@code POST /v1/compress}: LLMLingua-compatible compression of a prompt without calling an LLM. The request and
+ * answer use the reference's snake_case names; savings are priced for the target model the caller names. Inference
+ * runs on a worker thread, never on the event loop.
+ */
+@ApplicationScoped
+public class CompressHandler {
+
+    /** The reference counts with GPT-4's tokenizer when no target model is named. */
+    static final String DEFAULT_ENCODING = "cl100k_base";
+
+    private final long maxBodyBytes;
+    private final ModelService models;
+    private final TargetEncodings encodings;
+    private final PriceTable prices;
+    private final ObjectMapper json;
+    private final ErrorResponder errors;
+
+    CompressHandler(GatewayConfig config, ModelService models, TargetEncodings encodings, PriceTable prices,
+            ObjectMapper json, ErrorResponder errors) {
+        this.maxBodyBytes = config.maxBodySize().asLongValue();
+        this.models = models;
+        this.encodings = encodings;
+        this.prices = prices;
+        this.json = json;
+        this.errors = errors;
+    }
+
+    public void handle(RoutingContext ctx) {
+        BoundedBody.read(ctx.request(), maxBodyBytes).onComplete(read -> {
+            if (read.failed()) {
+                errors.fail(ctx, read.cause());
+                return;
+            }
+            try {
+                CompressRequest request = CompressRequest.parse(JsonBodies.parse(read.result()));
+                Encoding encoding = encodingOf(request);
+                ClassifierModel model = models.ready().orElseThrow(() -> new GatewayException(new OpenAiError(503,
+                        "api_error", "model_unavailable", null, "The compression model is not "
+                        + (models.configured() ? "ready yet" : "configured on this gateway") + ".")));
+                ctx.vertx().executeBlocking(() -> model.compressor(encoding.getName(),
+                                TargetEncodings.counter(encoding)).compress(request.contexts(), request.options()),
+                        false)
+                        .onSuccess(result -> reply(ctx, request, encoding, result))
+                        .onFailure(failure -> errors.fail(ctx, failure));
+            } catch (RuntimeException e) {
+                errors.fail(ctx, e);
+            }
+        });
+    }
+
+    private Encoding encodingOf(CompressRequest request) {
+        if (request.encoding().isPresent()) {
+            return encodings.byName(request.encoding().get()).orElseThrow(() -> new GatewayException(
+                    OpenAiError.invalidRequest("invalid_value", "encoding", "Invalid value for 'encoding': use "
+                            + "cl100k_base, o200k_base, p50k_base or r50k_base.")));
+        }
+        return request.model().map(encodings::forModel)
+                .orElseGet(() -> encodings.byName(DEFAULT_ENCODING).orElseThrow());
+    }
+
+    private void reply(RoutingContext ctx, CompressRequest request, Encoding encoding, CompressionResult result) {
+        ObjectNode body = json.createObjectNode();
+        body.put("compressed_prompt", result.compressedPrompt());
+        ArrayNode list = body.putArray("compressed_prompt_list");
+        result.compressedPromptList().forEach(list::add);
+        body.put("origin_tokens", result.originTokens());
+        body.put("compressed_tokens", result.compressedTokens());
+        body.put("ratio", result.ratioString());
+        body.put("rate", result.rateString());
+        Optional<BigDecimal> price = request.model().flatMap(prices::inputUsdPerMillion);
+        body.put("saving", request.model().flatMap(m -> prices.savedUsd(m, result.savedTokens()))
+                .orElse(BigDecimal.ZERO));
+        body.put("saving_model", request.model().orElse(null));
+        body.put("price_per_1m_input_tokens", price.orElse(null));
+        body.put("encoding", encoding.getName());
+        result.labeledPrompt().ifPresent(labels -> body.put("fn_labeled_original_prompt", labels));
+        if (request.options().returnWords()) {
+            ArrayNode words = body.putArray("words");
+            for (ScoredWord word : result.words()) {
+                words.addObject().put("text", word.text()).put("prob", word.prob()).put("kept", word.kept());
+            }
+        }
+        try {
+            ctx.response().putHeader("content-type", "application/json")
+                    .end(Buffer.buffer(json.writeValueAsBytes(body)));
+        } catch (JsonProcessingException e) {
+            errors.fail(ctx, e);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.linguagate.gateway;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+
+/** Request bodies read as JSON trees, with parse errors a client can act on (and that never quote the body). */
+final class JsonBodies {
+
+    private static final ObjectReader JSON = JsonMapper.builder()
+            // Error messages must not quote the request body back (it may hold private data).
+            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build()
+            .reader();
+
+    private JsonBodies() {
+    }
+
+    /** The body as a JSON tree; 400 {@code invalid_json} when empty or malformed. */
+    static JsonNode parse(Buffer body) {
+        if (body.length() == 0) {
+            throw new GatewayException(OpenAiError.invalidRequest("invalid_json", null,
+                    "The request body is empty; expected a JSON object."));
+        }
+        try {
+            return JSON.readTree(body.getBytes());
+        } catch (JsonProcessingException e) {
+            var at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new GatewayException(OpenAiError.invalidRequest("invalid_json", null,
+                    "We could not parse the JSON body of your request" + where + ": " + reason(e)));
+        } catch (IOException e) {
+            throw new GatewayException(OpenAiError.invalidRequest("invalid_json", null,
+                    "We could not read the JSON body of your request."));
+        }
+    }
+
+    /** "an array", "a string", ... for error messages. */
+    static String describe(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case ARRAY -> "an array";
+            case OBJECT -> "an object";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            default -> "a " + node.getNodeType().name().toLowerCase();
+        };
+    }
+
+    /** Jackson's own words, without the location it appends (already given as line and column). */
+    private static String reason(JsonProcessingException e) {
+        String message = e.getOriginalMessage();
+        int source = message.indexOf(" (start marker at");
+        if (source < 0) {
+            source = message.indexOf(" at [Source");
+        }
+        message = source < 0 ? message : message.substring(0, source);
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,38 @@
+package io.linguagate.model;
+
+import io.linguagate.config.ModelConfig;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/** A {@link ModelConfig} for tests that load models without starting the application. */
+record TestModelConfig(Optional<Path> path, Device device, OptionalInt maxBatchSize) implements ModelConfig {
+
+    static TestModelConfig cpu(Path dir) {
+        return new TestModelConfig(Optional.of(dir), Device.AUTO, OptionalInt.empty());
+    }
+
+    TestModelConfig withDevice(Device other) {
+        return new TestModelConfig(path, other, maxBatchSize);
+    }
+
+    @Override
+    public int cudaDeviceId() {
+        return 0;
+    }
+
+    @Override
+    public OptionalInt intraOpThreads() {
+        return OptionalInt.of(1);
+    }
+
+    @Override
+    public int concurrentInferences() {
+        return 1;
+    }
+
+    @Override
+    public Optimization optimization() {
+        return Optimization.ALL;
+    }
+}
