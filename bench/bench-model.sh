@@ -43,7 +43,8 @@ source ./scripts/java-home.sh
 
 OUT="target/bench-model/$MODEL"
 WORK="target/bench-model/.build"
-if [[ -f "$OUT/model.onnx" && "$FORCE" -eq 0 ]]; then
+# A model built before the builder added the [NEWi] placeholder rows fails the gateway's warm-up: rebuild it.
+if [[ -f "$OUT/model.onnx" && "$FORCE" -eq 0 ]] && grep -qF '"[NEW99]"' "$OUT/tokenizer.json" 2>/dev/null; then
     echo "$OUT/model.onnx exists (use --force to rebuild)"
     exit 0
 fi

@@ -10,6 +10,10 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -17,10 +21,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -28,6 +34,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -40,7 +47,9 @@ import java.util.zip.ZipFile;
  *
  * <p>Usage: {@code BenchModelBuilder <embeddings.jar | encoder.onnx | dir with *.onnx + *tokenizer.json> <outDir>}.
  * Writes {@code outDir/model.onnx} (output {@code logits} float [batch, seq, 2]), {@code outDir/tokenizer.json}
- * (as shipped) and {@code outDir/config.json}.
+ * and {@code outDir/config.json}. Like the real LLMLingua-2 checkpoints, the tokenizer has the 100 placeholders
+ * {@code [NEW0]..[NEW99]} as special added tokens right after the existing ids, and the word embedding has rows
+ * for them (the gateway's warm-up runs the highest id through the model).
  */
 public final class BenchModelBuilder {
 
@@ -49,6 +58,9 @@ public final class BenchModelBuilder {
     static final int NUM_LABELS = 2;
     static final String ENCODER_OUTPUT = "last_hidden_state";
     static final String LOGITS = "logits";
+    static final int PLACEHOLDERS = 100;
+    /** BERT's initializer_range: spread of the placeholder rows around the mean embedding. */
+    static final double PLACEHOLDER_NOISE = 0.02;
 
     private BenchModelBuilder() {
     }
@@ -62,9 +74,16 @@ public final class BenchModelBuilder {
         Path out = Path.of(args[1]);
         Files.createDirectories(out);
 
-        ModelProto encoder = readSource(source, out.resolve("tokenizer.json"));
-        Shapes shapes = Shapes.of(encoder.getGraph());
-        ModelProto classifier = addHead(encoder, shapes.hidden);
+        Path tokenizer = out.resolve("tokenizer.json");
+        ModelProto encoder = readSource(source, tokenizer);
+        // One generator for all random values; the head draws first, so its weights match earlier builds.
+        Random random = new Random(SEED);
+        ModelProto classifier = addHead(encoder, Shapes.of(encoder.getGraph()).hidden, random);
+        int firstPlaceholder = addPlaceholderTokens(tokenizer);
+        if (firstPlaceholder >= 0) {
+            classifier = addPlaceholderRows(classifier, firstPlaceholder, random);
+        }
+        Shapes shapes = Shapes.of(classifier.getGraph());
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out.resolve("model.onnx")), 1 << 20)) {
             classifier.writeTo(os);
         }
@@ -75,7 +94,7 @@ public final class BenchModelBuilder {
                 shapes.positions, classifier.getIrVersion(), classifier.getOpsetImportList().stream()
                         .map(o -> (o.getDomain().isEmpty() ? "ai.onnx" : o.getDomain()) + ":" + o.getVersion()).toList(),
                 classifier.getGraph().getInputList().stream().map(ValueInfoProto::getName).toList());
-        selfCheck(out.resolve("model.onnx"));
+        selfCheck(out.resolve("model.onnx"), shapes.vocabRows - 1);
     }
 
     /** Parses the encoder graph and copies the tokenizer next to the output, from a jar, a directory or a file. */
@@ -127,11 +146,10 @@ public final class BenchModelBuilder {
      * logits = MatMul(last_hidden_state, W[hidden, 2]) + b[2]. MatMul/Add exist unchanged since opset 1, so the
      * encoder's opset and IR version are kept as they are. last_hidden_state stays an internal value only.
      */
-    static ModelProto addHead(ModelProto encoder, int hidden) {
+    static ModelProto addHead(ModelProto encoder, int hidden, Random random) {
         GraphProto graph = encoder.getGraph();
         ValueInfoProto encoderOut = graph.getOutputList().stream().filter(v -> v.getName().equals(ENCODER_OUTPUT))
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("encoder has no " + ENCODER_OUTPUT + " output"));
-        Random random = new Random(SEED);
         float[] weight = new float[hidden * NUM_LABELS];
         for (int i = 0; i < weight.length; i++) {
             weight[i] = (float) (random.nextGaussian() * 0.02);
@@ -161,14 +179,119 @@ public final class BenchModelBuilder {
     }
 
     private static TensorProto floatTensor(String name, float[] values, long... dims) {
-        ByteBuffer raw = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        raw.asFloatBuffer().put(values);
         TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .setRawData(ByteString.copyFrom(raw.array()));
+                .setRawData(littleEndian(values));
         for (long d : dims) {
             t.addDims(d);
         }
         return t.build();
+    }
+
+    /** ONNX raw_data layout for float32: little-endian, row-major. */
+    private static ByteString littleEndian(float[] values) {
+        ByteBuffer raw = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        raw.asFloatBuffer().put(values);
+        return ByteString.copyFrom(raw.array());
+    }
+
+    /**
+     * Adds {@code [NEW0]..[NEW99]} to {@code tokenizer} as special added tokens with consecutive ids after the
+     * highest id, exactly as the gateway would add them at load time, so the written directory needs no patching.
+     *
+     * @return the id of {@code [NEW0]}, or -1 when the tokenizer already has the placeholders (left unchanged)
+     */
+    static int addPlaceholderTokens(Path tokenizer) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode tree = (ObjectNode) mapper.readTree(tokenizer.toFile());
+        ArrayNode added = tree.path("added_tokens").isArray() ? (ArrayNode) tree.get("added_tokens")
+                : tree.putArray("added_tokens");
+        JsonNode vocab = tree.path("model").path("vocab");
+        int highest = vocab.isArray() ? vocab.size() - 1 : -1; // Unigram: a list; WordPiece/BPE: token -> id
+        if (vocab.isObject()) {
+            for (JsonNode id : vocab) {
+                highest = Math.max(highest, id.asInt());
+            }
+        }
+        for (JsonNode token : added) {
+            if (token.path("content").asText().equals("[NEW0]")) {
+                return -1;
+            }
+            highest = Math.max(highest, token.path("id").asInt());
+        }
+        for (int i = 0; i < PLACEHOLDERS; i++) {
+            added.addObject().put("id", highest + 1 + i).put("content", "[NEW" + i + "]").put("single_word", false)
+                    .put("lstrip", false).put("rstrip", false).put("normalized", false).put("special", true);
+        }
+        mapper.writerWithDefaultPrettyPrinter().writeValue(tokenizer.toFile(), tree);
+        return highest + 1;
+    }
+
+    /**
+     * Appends {@value #PLACEHOLDERS} rows to the word embedding for the placeholder ids, as the real checkpoints'
+     * resize did. Each row is the mean embedding plus N(0, 0.02) noise: close to what transformers'
+     * resize_token_embeddings initialises, finite under LayerNorm, and distinct per placeholder. Existing rows
+     * are kept byte for byte (raw_data is appended to; float_data models get float_data).
+     */
+    static ModelProto addPlaceholderRows(ModelProto model, int firstPlaceholder, Random random) {
+        GraphProto graph = model.getGraph();
+        TensorProto words = wordEmbeddings(graph);
+        if (words.getDataType() != TensorProto.DataType.FLOAT_VALUE || words.getDimsCount() != 2
+                || words.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+            throw new IllegalArgumentException(words.getName() + ": expected an inline float32 [rows, hidden] table");
+        }
+        int rows = (int) words.getDims(0);
+        int hidden = (int) words.getDims(1);
+        if (rows != firstPlaceholder) {
+            throw new IllegalArgumentException("tokenizer ids end at " + (firstPlaceholder - 1) + " but "
+                    + words.getName() + " has " + rows + " rows: placeholder ids would not match the new rows");
+        }
+        boolean raw = !words.getRawData().isEmpty();
+        FloatBuffer table = raw ? words.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
+                : FloatBuffer.wrap(toArray(words.getFloatDataList()));
+        double[] mean = new double[hidden];
+        for (int i = 0; i < rows * hidden; i++) {
+            mean[i % hidden] += table.get(i);
+        }
+        float[] extra = new float[PLACEHOLDERS * hidden];
+        for (int i = 0; i < extra.length; i++) {
+            extra[i] = (float) (mean[i % hidden] / rows + random.nextGaussian() * PLACEHOLDER_NOISE);
+        }
+        TensorProto.Builder resized = words.toBuilder().setDims(0, rows + PLACEHOLDERS);
+        if (raw) {
+            resized.setRawData(words.getRawData().concat(littleEndian(extra)));
+        } else {
+            for (float f : extra) {
+                resized.addFloatData(f);
+            }
+        }
+        int index = IntStream.range(0, graph.getInitializerCount())
+                .filter(i -> graph.getInitializer(i).getName().equals(words.getName())).findFirst().orElseThrow();
+        return model.toBuilder().setGraph(graph.toBuilder().setInitializer(index, resized)).build();
+    }
+
+    private static float[] toArray(List<Float> values) {
+        float[] a = new float[values.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = values.get(i);
+        }
+        return a;
+    }
+
+    /**
+     * The word-embedding table: the initializer that a Gather indexes with input_ids (directly in the langchain4j
+     * and HF exports; also accepted through one Cast, as some exporters insert). Its rows bound the usable ids.
+     */
+    static TensorProto wordEmbeddings(GraphProto graph) {
+        Map<String, TensorProto> inits = new HashMap<>();
+        graph.getInitializerList().forEach(t -> inits.put(t.getName(), t));
+        Set<String> ids = new HashSet<>(Set.of("input_ids"));
+        graph.getNodeList().stream().filter(n -> n.getOpType().equals("Cast") && n.getInput(0).equals("input_ids"))
+                .forEach(n -> ids.add(n.getOutput(0)));
+        return graph.getNodeList().stream()
+                .filter(n -> n.getOpType().equals("Gather") && n.getInputCount() == 2
+                        && ids.contains(n.getInput(1)) && inits.containsKey(n.getInput(0)))
+                .map(n -> inits.get(n.getInput(0))).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no Gather(embedding, input_ids) in the graph"));
     }
 
     /** Sizes read from the encoder graph: initializer shapes, layer names, the attention Reshape constant. */
@@ -179,12 +302,7 @@ public final class BenchModelBuilder {
         static Shapes of(GraphProto graph) {
             Map<String, TensorProto> inits = new HashMap<>();
             graph.getInitializerList().forEach(t -> inits.put(t.getName(), t));
-            // The word-embedding table is what Gather indexes with input_ids; its rows bound the usable token ids.
-            TensorProto words = graph.getNodeList().stream()
-                    .filter(n -> n.getOpType().equals("Gather") && n.getInputCount() == 2
-                            && n.getInput(1).equals("input_ids") && inits.containsKey(n.getInput(0)))
-                    .map(n -> inits.get(n.getInput(0))).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("no Gather(embedding, input_ids) in the graph"));
+            TensorProto words = wordEmbeddings(graph);
             int hidden = (int) words.getDims(1);
             TreeSet<Integer> layerIds = new TreeSet<>();
             for (String name : inits.keySet()) {
@@ -274,33 +392,40 @@ public final class BenchModelBuilder {
         }
     }
 
-    /** Fails the build early if ONNX Runtime cannot load the graph or the output is not [1, 8, 2] finite floats. */
-    static void selfCheck(Path model) throws Exception {
+    /**
+     * Fails the build early if ONNX Runtime cannot load the graph, rejects {@code highestId} (the last placeholder,
+     * which the gateway's warm-up feeds), or the output is not [2, 8, 2] finite floats.
+     */
+    static void selfCheck(Path model, int highestId) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
              OrtSession session = env.createSession(model.toString(), options)) {
-            long[][] ids = {{101, 7592, 2088, 2003, 1037, 3231, 1012, 102}};
+            long[][] ids = {{101, 7592, 2088, 2003, 1037, 3231, 1012, 102},
+                {101, 7592, highestId - PLACEHOLDERS + 1, 2003, 1037, 3231, highestId, 102}};
             Map<String, OnnxTensor> inputs = new HashMap<>();
             for (String name : session.getInputNames()) {
                 long[][] v = switch (name) {
                     case "input_ids" -> ids;
-                    case "attention_mask" -> new long[][] {{1, 1, 1, 1, 1, 1, 1, 1}};
-                    default -> new long[1][8];
+                    case "attention_mask" -> new long[][] {{1, 1, 1, 1, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1, 1, 1}};
+                    default -> new long[2][8];
                 };
                 inputs.put(name, OnnxTensor.createTensor(env, v));
             }
             try (OrtSession.Result result = session.run(inputs, Set.of(LOGITS))) {
                 float[][][] logits = (float[][][]) result.get(0).getValue();
-                if (logits.length != 1 || logits[0].length != 8 || logits[0][0].length != NUM_LABELS) {
+                if (logits.length != 2 || logits[0].length != 8 || logits[0][0].length != NUM_LABELS) {
                     throw new IllegalStateException("unexpected logits shape");
                 }
-                for (float[] row : logits[0]) {
-                    if (!Float.isFinite(row[0]) || !Float.isFinite(row[1])) {
-                        throw new IllegalStateException("non-finite logits");
+                for (float[][] sequence : logits) {
+                    for (float[] row : sequence) {
+                        if (!Float.isFinite(row[0]) || !Float.isFinite(row[1])) {
+                            throw new IllegalStateException("non-finite logits");
+                        }
                     }
                 }
-                System.out.printf("self-check: ONNX Runtime %s ran %s, logits[0][1] = [%.4f, %.4f]%n",
-                        env.getVersion(), session.getInputNames(), logits[0][1][0], logits[0][1][1]);
+                System.out.printf("self-check: ONNX Runtime %s ran %s with ids up to %d, logits [2, 8, 2], "
+                        + "logits[1][6] = [%.4f, %.4f]%n", env.getVersion(), session.getInputNames(), highestId,
+                        logits[1][6][0], logits[1][6][1]);
             } finally {
                 inputs.values().forEach(OnnxTensor::close);
             }

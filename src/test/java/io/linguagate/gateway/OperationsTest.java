@@ -27,6 +27,16 @@ class OperationsTest {
     }
 
     @Test
+    void withoutAModelCompressionIsUnavailableButTheGatewayIsReady() {
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'compression-model' }.data.model", equalTo("none (compression off)"));
+        given().contentType("application/json").body("{\"prompt\": \"hello\"}").when().post("/v1/compress")
+                .then().statusCode(503)
+                .body("error.code", equalTo("model_unavailable"))
+                .body("error.message", containsString("not configured"));
+    }
+
+    @Test
     void requestAndUpstreamMetricsAreExported() {
         upstream.stubFor(get("/v1/models").willReturn(aResponse().withStatus(200).withBody("{}")));
         given().when().get("/v1/models").then().statusCode(200);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
+import com.knuddels.jtokkit.api.IntArrayList;
 import io.linguagate.lingua.ClassifierTokenizer;
 import io.linguagate.lingua.CompressionOptions;
 import io.linguagate.lingua.KeepProbabilityModel;
@@ -98,21 +99,14 @@ public final class CompressionBench {
         hf.close();
     }
 
-    /** The longest prefix of whole lines/words of the corpus (repeated as needed) with about {@code tokens} tokens. */
+    /** The first {@code tokens} target-LLM tokens of the corpus (repeated as needed), decoded back to text. */
     static String prefixOfTokens(String corpus, int tokens, Encoding encoding) {
-        StringBuilder text = new StringBuilder();
-        int count = 0;
-        while (count < tokens) {
-            for (String word : corpus.split("(?<=\\s)")) {
-                int n = encoding.countTokensOrdinary(word);
-                if (count + n > tokens) {
-                    return text.toString();
-                }
-                text.append(word);
-                count += n;
-            }
+        IntArrayList all = encoding.encodeOrdinary(corpus);
+        IntArrayList prefix = new IntArrayList(tokens);
+        for (int i = 0; i < tokens; i++) {
+            prefix.add(all.get(i % all.size()));
         }
-        return text.toString();
+        return encoding.decode(prefix);
     }
 
     private static double median(long[] values) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.linguagate.testmodel.TinyModelDir;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged application as users start it ({@code java -jar target/quarkus-app/quarkus-run.jar}): it comes up
@@ -44,11 +46,13 @@ class PackagedAppIT {
     }
 
     @Test
-    void startsAndBecomesReady() throws Exception {
+    void startsWithAModelBecomesReadyAndCompresses(@TempDir Path model) throws Exception {
+        TinyModelDir.writeBert(model, true);
         int port = freePort();
         Path log = Files.createTempFile("linguagate", ".log");
         Process app = start(Map.of("QUARKUS_HTTP_PORT", Integer.toString(port),
-                "LINGUAGATE_UPSTREAM_BASE_URL", "http://127.0.0.1:" + freePort() + "/v1"), log);
+                "LINGUAGATE_UPSTREAM_BASE_URL", "http://127.0.0.1:" + freePort() + "/v1",
+                "LINGUAGATE_MODEL_PATH", model.toString()), log);
         try {
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> ready = null;
@@ -63,6 +67,12 @@ class PackagedAppIT {
                 }
             }
             assertTrue(ready != null && ready.statusCode() == 200, Files.readString(log));
+            HttpResponse<String> compressed = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/v1/compress"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"we will ship the notes on Monday.\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, compressed.statusCode(), compressed.body());
+            assertTrue(compressed.body().contains("\"origin_tokens\":8"), compressed.body());
             HttpResponse<String> down = http.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + port + "/v1/models")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(502, down.statusCode(), down.body());
@@ -83,6 +93,16 @@ class PackagedAppIT {
     void aBaseUrlThatIsNotAUrlRefusesToStart() throws Exception {
         String output = failedStart(Map.of("LINGUAGATE_UPSTREAM_BASE_URL", "api.openai.com/v1"));
         assertTrue(output.contains("linguagate.upstream.base-url"), output);
+    }
+
+    @Test
+    void aBrokenModelDirectoryRefusesToStartNamingTheFile(@TempDir Path model) throws Exception {
+        TinyModelDir.writeBert(model, true);
+        Files.delete(model.resolve("tokenizer.json"));
+        String output = failedStart(Map.of("LINGUAGATE_UPSTREAM_BASE_URL", "http://127.0.0.1:9/v1",
+                "LINGUAGATE_MODEL_PATH", model.toString()));
+        assertTrue(output.contains(model.resolve("tokenizer.json").toString()), output);
+        assertTrue(output.contains("LINGUAGATE_MODEL_PATH"), output);
     }
 
     private static String failedStart(Map<String, String> env) throws Exception {

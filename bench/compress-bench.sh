@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# LinguaGate compression benchmark: time to compress 512 / 2k / 8k / 32k-token inputs with a realistic-size
+# encoder on CPU, split into tokenization, ONNX inference and everything else (CompressionBench.java).
+# Builds the benchmark model first if needed (bench/bench-model.sh). See bench/README.md.
+set -euo pipefail
+
+usage() {
+    cat <<'EOF2'
+usage: bench/compress-bench.sh [bge-small|minilm] [--threads N] [--batch N] [--sizes "512 2048 ..."]
+
+  bge-small|minilm   benchmark model (default bge-small: 12 layers, hidden 384)
+  --threads N        ONNX Runtime intra-op threads (default 2)
+  --batch N          chunks per inference (default 8, the gateway's CPU default)
+  --sizes LIST       input sizes in cl100k tokens (default "512 2048 8192 32768")
+EOF2
+}
+
+MODEL=bge-small
+THREADS=2
+BATCH=8
+SIZES="512 2048 8192 32768"
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        bge-small|minilm) MODEL="$1" ;;
+        --threads) THREADS="$2"; shift ;;
+        --batch) BATCH="$2"; shift ;;
+        --sizes) SIZES="$2"; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
+    esac
+    shift
+done
+
+cd "$(dirname "$0")/.."
+source ./scripts/java-home.sh
+bench/bench-model.sh "$MODEL"
+WORK=target/bench-model/.build
+./mvnw -q -B -ntp test-compile
+./mvnw -q -B -ntp dependency:build-classpath -Dmdep.includeScope=test "-Dmdep.outputFile=$WORK/test-classpath.txt"
+# Classpath in an @argfile: ONNX Runtime 1.29.0 crashes the JVM when the command line is longer than ~4 KB.
+printf -- '-cp "%s"\n' "target/test-classes:target/classes:$(cat "$WORK/test-classpath.txt")" > "$WORK/bench-args"
+# The corpus is the project's README: real technical prose with lists, tables and code, repeated as needed.
+# shellcheck disable=SC2086
+exec "$JAVA_HOME/bin/java" -Xmx1g -XX:+UseG1GC --enable-native-access=ALL-UNNAMED \
+    -Djava.util.logging.manager=org.jboss.logmanager.LogManager "@$WORK/bench-args" \
+    io.linguagate.model.CompressionBench "target/bench-model/$MODEL" README.md "$THREADS" "$BATCH" $SIZES
