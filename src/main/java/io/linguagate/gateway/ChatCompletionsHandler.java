@@ -1,18 +1,20 @@
 package io.linguagate.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.linguagate.config.GatewayConfig;
+import io.linguagate.plan.RequestSettings;
 import io.linguagate.upstream.UpstreamHeaders;
 import io.linguagate.upstream.UpstreamRequest;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * {@code POST /v1/chat/completions}: reads the body (bounded), checks it is a chat request, forwards it.
- * The body is read as a JSON tree so nothing the client sent is lost; when the gateway has nothing to change,
- * the client's original bytes go upstream untouched.
+ * {@code POST /v1/chat/completions}: reads the body (bounded), checks it is a chat request, compresses it
+ * ({@link ChatCompression}), forwards it. The body is read as a JSON tree so nothing the client sent is lost; when
+ * the gateway has nothing to change, the client's original bytes go upstream untouched.
  */
 @ApplicationScoped
 public class ChatCompletionsHandler {
@@ -21,13 +23,15 @@ public class ChatCompletionsHandler {
     private final UpstreamHeaders headers;
     private final Forwarder forwarder;
     private final ErrorResponder errors;
+    private final ChatCompression compression;
 
     ChatCompletionsHandler(GatewayConfig config, UpstreamHeaders headers, Forwarder forwarder,
-            ErrorResponder errors) {
+            ErrorResponder errors, ChatCompression compression) {
         this.maxBodyBytes = config.maxBodySize().asLongValue();
         this.headers = headers;
         this.forwarder = forwarder;
         this.errors = errors;
+        this.compression = compression;
     }
 
     public void handle(RoutingContext ctx) {
@@ -37,10 +41,19 @@ public class ChatCompletionsHandler {
                 return;
             }
             try {
-                Buffer body = read.result();
-                validate(JsonBodies.parse(body));
-                forwarder.forward(ctx, new UpstreamRequest(HttpMethod.POST, Forwarder.pathBelowV1(ctx),
-                        headers.forUpstream(ctx.request().headers(), true), body, null));
+                JsonNode root = JsonBodies.parse(read.result());
+                validate(root);
+                compression.apply(ctx, (ObjectNode) root, read.result()).onComplete(body -> {
+                    if (body.failed()) {
+                        errors.fail(ctx, body.cause());
+                        return;
+                    }
+                    MultiMap upstreamHeaders = headers.forUpstream(ctx.request().headers(), true);
+                    // The gateway's own controls are not the upstream's business.
+                    upstreamHeaders.remove(RequestSettings.HEADER_SWITCH).remove(RequestSettings.HEADER_RATE);
+                    forwarder.forward(ctx, new UpstreamRequest(HttpMethod.POST, Forwarder.pathBelowV1(ctx),
+                            upstreamHeaders, body.result(), null));
+                });
             } catch (RuntimeException e) {
                 errors.fail(ctx, e);
             }

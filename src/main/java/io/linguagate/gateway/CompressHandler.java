@@ -11,6 +11,7 @@ import io.linguagate.lingua.ScoredWord;
 import io.linguagate.model.ClassifierModel;
 import io.linguagate.model.ModelService;
 import io.linguagate.savings.PriceTable;
+import io.linguagate.savings.Savings;
 import io.linguagate.savings.TargetEncodings;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -89,8 +90,8 @@ public class CompressHandler {
         body.put("ratio", result.ratioString());
         body.put("rate", result.rateString());
         Optional<BigDecimal> price = request.model().flatMap(prices::inputUsdPerMillion);
-        body.put("saving", request.model().flatMap(m -> prices.savedUsd(m, result.savedTokens()))
-                .orElse(BigDecimal.ZERO));
+        body.put("saving", new Savings(request.model().orElse(""), result.originTokens(), result.compressedTokens(),
+                price).savedUsd());
         body.put("saving_model", request.model().orElse(null));
         body.put("price_per_1m_input_tokens", price.orElse(null));
         body.put("encoding", encoding.getName());

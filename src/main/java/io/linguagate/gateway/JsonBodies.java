@@ -16,6 +16,8 @@ final class JsonBodies {
             // Error messages must not quote the request body back (it may hold private data).
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // A rewritten body must carry the client's numbers as written (0.1 stays 0.1, not a double's digits).
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build()
             .reader();
 

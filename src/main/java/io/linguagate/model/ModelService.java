@@ -59,6 +59,12 @@ public class ModelService {
         return config.path().isPresent();
     }
 
+    /** The model's name for headers: its directory's name, or {@code none}. */
+    public String name() {
+        return config.path().map(p -> p.getFileName() == null ? p.toString() : p.getFileName().toString())
+                .orElse("none");
+    }
+
     /** The model, once loaded and warmed up. */
     public Optional<ClassifierModel> ready() {
         return Optional.ofNullable(model);

@@ -28,7 +28,6 @@ public class PriceTable {
     private static final Logger LOG = Logger.getLogger(PriceTable.class);
     private static final String BUNDLED = "/io/linguagate/savings/prices.json";
     private static final String PRICE_FIELD = "input_usd_per_1m_tokens";
-    private static final BigDecimal ONE_MILLION = BigDecimal.valueOf(1_000_000);
     /** Date snapshots: {@code -2024-08-06} or {@code -0613}. */
     private static final Pattern SNAPSHOT_SUFFIX = Pattern.compile("-(\\d{4}-\\d{2}-\\d{2}|\\d{4})$");
 
@@ -55,18 +54,16 @@ public class PriceTable {
 
     /** USD per one million input tokens of {@code model}, if priced. */
     public Optional<BigDecimal> inputUsdPerMillion(String model) {
-        String name = normalise(model);
-        BigDecimal price = usdPerMillion.get(name);
-        if (price == null) {
-            price = usdPerMillion.get(SNAPSHOT_SUFFIX.matcher(name).replaceFirst(""));
-        }
-        return Optional.ofNullable(price);
+        return Optional.ofNullable(usdPerMillion.get(canonicalName(model)));
     }
 
-    /** Dollars saved by not sending {@code savedTokens} input tokens to {@code model}, if it is priced. */
-    public Optional<BigDecimal> savedUsd(String model, long savedTokens) {
-        return inputUsdPerMillion(model)
-                .map(price -> price.multiply(BigDecimal.valueOf(savedTokens)).divide(ONE_MILLION));
+    /**
+     * The table's name for {@code model}: normalised, and without a date suffix unless the snapshot is priced
+     * itself. Bounded by the table, so usable as a metric tag when the model is priced.
+     */
+    public String canonicalName(String model) {
+        String name = normalise(model);
+        return usdPerMillion.containsKey(name) ? name : SNAPSHOT_SUFFIX.matcher(name).replaceFirst("");
     }
 
     /** Lower-case, trimmed, without a provider prefix such as {@code openai/}. */

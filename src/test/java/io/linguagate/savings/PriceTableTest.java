@@ -60,13 +60,15 @@ class PriceTableTest {
     @Test
     void unknownModelsHaveNoPrice() {
         assertTrue(bundled().inputUsdPerMillion("llama-3.1-70b").isEmpty());
-        assertTrue(bundled().savedUsd("llama-3.1-70b", 1000).isEmpty());
     }
 
     @Test
     void savedDollarsAreExact() {
         // 1,234 tokens at $2.50 per 1M = $0.003085
-        assertPrice("0.003085", bundled().savedUsd("gpt-4o", 1234));
+        Savings savings = new Savings("gpt-4o", 2000, 766, bundled().inputUsdPerMillion("gpt-4o"));
+        assertEquals(0, new BigDecimal("0.003085").compareTo(savings.savedUsd()));
+        assertEquals("2.6x", savings.ratio());
+        assertEquals(0, BigDecimal.ZERO.compareTo(new Savings("llama", 2000, 766, Optional.empty()).savedUsd()));
     }
 
     @Test

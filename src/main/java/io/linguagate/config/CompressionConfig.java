@@ -1,0 +1,57 @@
+package io.linguagate.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/** What chat compression compresses, and how hard (prefix {@code linguagate.compression}). */
+@ConfigMapping(prefix = "linguagate.compression")
+public interface CompressionConfig {
+
+    /** Compress chat completions (per request: header {@code x-compression: off|on}). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Fraction of target-LLM tokens kept in compressed text, in (0, 1]. */
+    @WithDefault("0.5")
+    double rate();
+
+    /** Per-role rates overriding {@code rate}, e.g. {@code linguagate.compression.role-rates.tool=0.3}. */
+    Map<String, Double> roleRates();
+
+    /**
+     * Roles whose text is compressed. The last {@code user} message is never in this set's reach (see
+     * {@code last-user-*}); {@code assistant} messages are kept by default.
+     */
+    @WithDefault("system,developer,tool,function,user")
+    Set<String> roles();
+
+    /** Texts shorter than this many target-LLM tokens are left alone (little to gain, more to lose). */
+    @WithDefault("200")
+    int minTokens();
+
+    /**
+     * The last user message (the question) is compressed only when longer than this many target-LLM tokens, and
+     * then its final sentence is kept verbatim.
+     */
+    @WithDefault("4000")
+    int lastUserMinTokens();
+
+    /** Rate for a long last user message (mild: it holds the instruction). */
+    @WithDefault("0.8")
+    double lastUserRate();
+
+    /** Keep numbers verbatim inside compressed text (besides code, JSON, URLs and e-mail addresses, always kept). */
+    @WithDefault("true")
+    boolean protectNumbers();
+
+    /** Compression slower than this is abandoned and the original request forwarded (fail open). */
+    @WithDefault("2s")
+    Duration timeout();
+
+    /** Compressed segments remembered (LRU), so a repeated system prompt costs no inference. */
+    @WithDefault("2000")
+    int cacheSize();
+}

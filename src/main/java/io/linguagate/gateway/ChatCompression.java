@@ -1,0 +1,138 @@
+package io.linguagate.gateway;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.knuddels.jtokkit.api.Encoding;
+import io.linguagate.config.CompressionConfig;
+import io.linguagate.model.ModelService;
+import io.linguagate.observability.CompressionMetrics;
+import io.linguagate.plan.ChatCompressor;
+import io.linguagate.plan.ChatOutcome;
+import io.linguagate.plan.InvalidSegmentException;
+import io.linguagate.plan.InvalidSettingException;
+import io.linguagate.plan.RequestSettings;
+import io.linguagate.savings.PriceTable;
+import io.linguagate.savings.Savings;
+import io.linguagate.savings.TargetEncodings;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * The compression step of a chat completion: reads the request's settings, compresses its texts on a worker thread
+ * within {@code linguagate.compression.timeout}, and decides the body that goes upstream. Fails open: a compressor
+ * error or timeout forwards the original request (minus the gateway's own {@code compression} field). Sets the
+ * {@code x-compression-*} headers on the client response before anything is forwarded, so streams carry them too.
+ */
+@ApplicationScoped
+public class ChatCompression {
+
+    private static final Logger LOG = Logger.getLogger(ChatCompression.class);
+
+    private final CompressionConfig config;
+    private final ChatCompressor compressor;
+    private final ModelService models;
+    private final TargetEncodings encodings;
+    private final PriceTable prices;
+    private final CompressionMetrics metrics;
+    private final ObjectMapper json;
+
+    ChatCompression(CompressionConfig config, ChatCompressor compressor, ModelService models,
+            TargetEncodings encodings, PriceTable prices, CompressionMetrics metrics, ObjectMapper json) {
+        this.config = config;
+        this.compressor = compressor;
+        this.models = models;
+        this.encodings = encodings;
+        this.prices = prices;
+        this.metrics = metrics;
+        this.json = json;
+    }
+
+    /**
+     * The body to forward for {@code root} (parsed from {@code original}); fails with a 400
+     * {@link GatewayException} for invalid settings or tags, never for a compressor failure.
+     */
+    public Future<Buffer> apply(RoutingContext ctx, ObjectNode root, Buffer original) {
+        long start = System.nanoTime();
+        JsonNode field = root.remove(RequestSettings.BODY_FIELD);
+        RequestSettings settings;
+        try {
+            settings = RequestSettings.of(config, ctx.request().headers(), field);
+        } catch (InvalidSettingException e) {
+            return Future.failedFuture(invalid(e.param(), e.getMessage()));
+        }
+        // Without the gateway's own field the original bytes cannot go as they are.
+        Buffer untouched = field == null ? original : serialize(root);
+        String model = root.path("model").asText("");
+        Encoding encoding = encodings.forModel(model);
+        Promise<Buffer> body = Promise.promise();
+        AtomicBoolean decided = new AtomicBoolean();
+        long timer = ctx.vertx().setTimer(Math.max(1, config.timeout().toMillis()), id -> {
+            if (decided.compareAndSet(false, true)) {
+                LOG.warnf("Chat compression took longer than linguagate.compression.timeout (%d ms); forwarded "
+                        + "uncompressed", config.timeout().toMillis());
+                report(ctx, "failed-open:timeout", model, ChatOutcome.unchanged("failed-open:timeout", 0), start);
+                body.complete(untouched);
+            }
+        });
+        ctx.vertx().<ChatOutcome>executeBlocking(() -> compressor.compress(root.get("messages"), settings,
+                        encoding.getName(), TargetEncodings.counter(encoding)), false)
+                .onComplete(done -> {
+                    ctx.vertx().cancelTimer(timer);
+                    if (!decided.compareAndSet(false, true)) {
+                        return; // timed out already: the original went upstream
+                    }
+                    if (done.succeeded()) {
+                        ChatOutcome outcome = done.result();
+                        report(ctx, outcome.status(), model, outcome, start);
+                        body.complete(outcome.rewritten() ? serialize(root) : untouched);
+                    } else if (done.cause() instanceof InvalidSegmentException bad) {
+                        body.fail(invalid("messages", bad.getMessage()));
+                    } else {
+                        LOG.warnf("Chat compression failed, forwarded uncompressed: %s", done.cause().toString());
+                        report(ctx, "failed-open:error", model, ChatOutcome.unchanged("failed-open:error", 0), start);
+                        body.complete(untouched);
+                    }
+                });
+        return body.future();
+    }
+
+    private void report(RoutingContext ctx, String status, String model, ChatOutcome outcome, long start) {
+        long nanos = System.nanoTime() - start;
+        Savings savings = new Savings(model, outcome.originalTokens(), outcome.compressedTokens(),
+                prices.inputUsdPerMillion(model));
+        boolean priced = savings.usdPerMillion().isPresent();
+        MultiMap headers = ctx.response().headers();
+        headers.set("x-compression-status", status + (priced || !outcome.applied() ? "" : "; price-unknown"));
+        headers.set("x-compression-original-tokens", Integer.toString(savings.originalTokens()));
+        headers.set("x-compression-compressed-tokens", Integer.toString(savings.compressedTokens()));
+        headers.set("x-compression-saved-tokens", Integer.toString(savings.savedTokens()));
+        headers.set("x-compression-ratio", savings.ratio());
+        headers.set("x-compression-saved-usd", savings.savedUsd().stripTrailingZeros().toPlainString());
+        headers.set("x-compression-latency-ms", Long.toString(nanos / 1_000_000));
+        headers.set("x-compression-model", models.name());
+        headers.set("x-compression-cache", outcome.cache());
+        int colon = status.indexOf(':');
+        metrics.compressed((colon < 0 ? status : status.substring(0, colon)).replace('-', '_'),
+                priced ? prices.canonicalName(model) : "other", savings.savedTokens(), savings.savedUsd(), nanos);
+    }
+
+    private Buffer serialize(ObjectNode root) {
+        try {
+            return Buffer.buffer(json.writeValueAsBytes(root));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A parsed JSON tree could not be written back", e);
+        }
+    }
+
+    private static GatewayException invalid(String param, String message) {
+        return new GatewayException(OpenAiError.invalidRequest("invalid_value", param, message));
+    }
+}

@@ -1,0 +1,92 @@
+package io.linguagate.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.linguagate.config.CompressionConfig;
+import io.linguagate.lingua.TargetTokenCounter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Which texts of a chat request are compressed, and at which rate. Compressed: texts of the configured roles
+ * (system, developer, tool, function results, earlier user messages) of at least {@code min-tokens}. Kept: the
+ * last user message unless very long (then all but its final sentence), assistant messages, short texts, and
+ * everything that is not a text: tool definitions, tool calls, schemas, images, audio, files.
+ */
+final class MessagePolicy {
+
+    private final CompressionConfig config;
+
+    MessagePolicy(CompressionConfig config) {
+        this.config = config;
+    }
+
+    /** The request's texts in order, each with the policy's decision; {@code counts[i]} gets text i's tokens. */
+    List<TextSlot> plan(JsonNode messages, RequestSettings settings, TargetTokenCounter counter, List<Integer> counts) {
+        List<TextSlot> slots = new ArrayList<>();
+        if (messages == null || !messages.isArray()) {
+            return slots;
+        }
+        int lastUser = -1;
+        for (int i = 0; i < messages.size(); i++) {
+            if ("user".equals(messages.get(i).path("role").asText(null))) {
+                lastUser = i;
+            }
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            JsonNode message = messages.get(i);
+            if (!(message instanceof ObjectNode object)) {
+                continue;
+            }
+            String role = message.path("role").asText("");
+            JsonNode content = object.get("content");
+            if (content != null && content.isTextual()) {
+                slots.add(decide(object, "content", role, content.textValue(), i == lastUser, settings, counter, counts));
+            } else if (content != null && content.isArray()) {
+                for (JsonNode part : content) {
+                    if (part instanceof ObjectNode p && "text".equals(p.path("type").asText(null))
+                            && p.path("text").isTextual()) {
+                        slots.add(decide(p, "text", role, p.get("text").textValue(), i == lastUser, settings, counter,
+                                counts));
+                    }
+                }
+            }
+        }
+        return slots;
+    }
+
+    private TextSlot decide(ObjectNode holder, String field, String role, String text, boolean lastUser,
+            RequestSettings settings, TargetTokenCounter counter, List<Integer> counts) {
+        int tokens = counter.count(text);
+        counts.add(tokens);
+        if (lastUser) {
+            return tokens > config.lastUserMinTokens()
+                    ? new TextSlot(holder, field, role, text, TextSlot.Treatment.COMPRESS_HEAD, config.lastUserRate())
+                    : new TextSlot(holder, field, role, text, TextSlot.Treatment.KEEP, 1.0);
+        }
+        if (settings.roles().contains(role) && tokens >= config.minTokens()) {
+            return new TextSlot(holder, field, role, text, TextSlot.Treatment.COMPRESS, settings.rateFor(role));
+        }
+        return new TextSlot(holder, field, role, text, TextSlot.Treatment.KEEP, 1.0);
+    }
+
+    /**
+     * Splits off the final sentence of {@code text} (the actual question): the text after the last sentence end
+     * ({@code . ! ?} or a line break) that precedes the final sentence's own end.
+     *
+     * @return the index where the final sentence starts (0 when the text is one sentence)
+     */
+    static int finalSentenceStart(String text) {
+        int end = text.length();
+        while (end > 0 && Character.isWhitespace(text.charAt(end - 1))) {
+            end--;
+        }
+        for (int i = end - 2; i >= 0; i--) {
+            char c = text.charAt(i);
+            if (c == '\n' || ((c == '.' || c == '!' || c == '?') && Character.isWhitespace(text.charAt(i + 1)))) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+}
