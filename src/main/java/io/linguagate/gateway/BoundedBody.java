@@ -4,11 +4,31 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Consumer;
 
 /** Reads a request body into memory, refusing it with 413 as soon as it passes the size limit. */
 final class BoundedBody {
 
     private BoundedBody() {
+    }
+
+    /**
+     * Reads the body of {@code ctx}'s request, then hands it to {@code then}; a read failure or anything
+     * {@code then} throws becomes the client's error answer.
+     */
+    static void readThen(RoutingContext ctx, long maxBytes, ErrorResponder errors, Consumer<Buffer> then) {
+        read(ctx.request(), maxBytes).onComplete(read -> {
+            if (read.failed()) {
+                errors.fail(ctx, read.cause());
+                return;
+            }
+            try {
+                then.accept(read.result());
+            } catch (RuntimeException e) {
+                errors.fail(ctx, e);
+            }
+        });
     }
 
     static Future<Buffer> read(HttpServerRequest request, long maxBytes) {

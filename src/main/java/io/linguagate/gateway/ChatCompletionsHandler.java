@@ -35,28 +35,20 @@ public class ChatCompletionsHandler {
     }
 
     public void handle(RoutingContext ctx) {
-        BoundedBody.read(ctx.request(), maxBodyBytes).onComplete(read -> {
-            if (read.failed()) {
-                errors.fail(ctx, read.cause());
-                return;
-            }
-            try {
-                JsonNode root = JsonBodies.parse(read.result());
-                validate(root);
-                compression.apply(ctx, (ObjectNode) root, read.result()).onComplete(body -> {
-                    if (body.failed()) {
-                        errors.fail(ctx, body.cause());
-                        return;
-                    }
-                    MultiMap upstreamHeaders = headers.forUpstream(ctx.request().headers(), true);
-                    // The gateway's own controls are not the upstream's business.
-                    upstreamHeaders.remove(RequestSettings.HEADER_SWITCH).remove(RequestSettings.HEADER_RATE);
-                    forwarder.forward(ctx, new UpstreamRequest(HttpMethod.POST, Forwarder.pathBelowV1(ctx),
-                            upstreamHeaders, body.result(), null));
-                });
-            } catch (RuntimeException e) {
-                errors.fail(ctx, e);
-            }
+        BoundedBody.readThen(ctx, maxBodyBytes, errors, original -> {
+            JsonNode root = JsonBodies.parse(original);
+            validate(root);
+            compression.apply(ctx, (ObjectNode) root, original).onComplete(body -> {
+                if (body.failed()) {
+                    errors.fail(ctx, body.cause());
+                    return;
+                }
+                MultiMap upstreamHeaders = headers.forUpstream(ctx.request().headers(), true);
+                // The gateway's own controls are not the upstream's business.
+                upstreamHeaders.remove(RequestSettings.HEADER_SWITCH).remove(RequestSettings.HEADER_RATE);
+                forwarder.forward(ctx, new UpstreamRequest(HttpMethod.POST, Forwarder.pathBelowV1(ctx),
+                        upstreamHeaders, body.result(), null));
+            });
         });
     }
 

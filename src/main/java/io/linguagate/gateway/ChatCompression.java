@@ -71,6 +71,11 @@ public class ChatCompression {
         // Without the gateway's own field the original bytes cannot go as they are.
         Buffer untouched = field == null ? original : serialize(root);
         String model = root.path("model").asText("");
+        if (!models.configured()) {
+            // A plain proxy: no worker hop, no token counting.
+            report(ctx, "skipped:no-model", model, ChatOutcome.unchanged("skipped:no-model", 0), start);
+            return Future.succeededFuture(untouched);
+        }
         Encoding encoding = encodings.forModel(model);
         Promise<Buffer> body = Promise.promise();
         AtomicBoolean decided = new AtomicBoolean();

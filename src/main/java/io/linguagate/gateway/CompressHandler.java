@@ -48,25 +48,16 @@ public class CompressHandler {
     }
 
     public void handle(RoutingContext ctx) {
-        BoundedBody.read(ctx.request(), maxBodyBytes).onComplete(read -> {
-            if (read.failed()) {
-                errors.fail(ctx, read.cause());
-                return;
-            }
-            try {
-                CompressRequest request = CompressRequest.parse(JsonBodies.parse(read.result()));
-                Encoding encoding = encodingOf(request);
-                ClassifierModel model = models.ready().orElseThrow(() -> new GatewayException(new OpenAiError(503,
-                        "api_error", "model_unavailable", null, "The compression model is not "
-                        + (models.configured() ? "ready yet" : "configured on this gateway") + ".")));
-                ctx.vertx().executeBlocking(() -> model.compressor(encoding.getName(),
-                                TargetEncodings.counter(encoding)).compress(request.contexts(), request.options()),
-                        false)
-                        .onSuccess(result -> reply(ctx, request, encoding, result))
-                        .onFailure(failure -> errors.fail(ctx, failure));
-            } catch (RuntimeException e) {
-                errors.fail(ctx, e);
-            }
+        BoundedBody.readThen(ctx, maxBodyBytes, errors, body -> {
+            CompressRequest request = CompressRequest.parse(JsonBodies.parse(body));
+            Encoding encoding = encodingOf(request);
+            ClassifierModel model = models.ready().orElseThrow(() -> new GatewayException(new OpenAiError(503,
+                    "api_error", "model_unavailable", null, "The compression model is not "
+                    + (models.configured() ? "ready yet" : "configured on this gateway") + ".")));
+            ctx.vertx().executeBlocking(() -> model.compressor(encoding.getName(), TargetEncodings.counter(encoding))
+                            .compress(request.contexts(), request.options()), false)
+                    .onSuccess(result -> reply(ctx, request, encoding, result))
+                    .onFailure(failure -> errors.fail(ctx, failure));
         });
     }
 

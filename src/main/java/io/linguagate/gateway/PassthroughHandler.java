@@ -43,14 +43,8 @@ public class PassthroughHandler {
             forwarder.forward(ctx, new UpstreamRequest(request.method(), path,
                     headers.forUpstream(request.headers(), false), null, null));
         } else if (declared > 0 && declared <= replayBufferBytes) {
-            BoundedBody.read(request, maxBodyBytes).onComplete(read -> {
-                if (read.failed()) {
-                    errors.fail(ctx, read.cause());
-                    return;
-                }
-                forwarder.forward(ctx, new UpstreamRequest(request.method(), path,
-                        headers.forUpstream(request.headers(), true), read.result(), null));
-            });
+            BoundedBody.readThen(ctx, maxBodyBytes, errors, body -> forwarder.forward(ctx, new UpstreamRequest(
+                    request.method(), path, headers.forUpstream(request.headers(), true), body, null)));
         } else {
             forwarder.forward(ctx, new UpstreamRequest(request.method(), path,
                     headers.forUpstream(request.headers(), false), null, new SizeLimited(request, maxBodyBytes)));

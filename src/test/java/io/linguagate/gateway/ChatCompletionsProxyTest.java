@@ -68,6 +68,18 @@ class ChatCompletionsProxyTest {
     }
 
     @Test
+    void withoutAModelTheGatewaySaysSoAndStillDropsItsOwnField() {
+        upstream.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200).withBody("{}")));
+        given().contentType("application/json")
+                .body("{\"model\":\"gpt-4o\",\"messages\":[],\"compression\":{\"rate\":0.3}}")
+                .when().post("/v1/chat/completions").then().statusCode(200)
+                .header("x-compression-status", "skipped:no-model")
+                .header("x-compression-saved-tokens", "0");
+        upstream.verify(postRequestedFor(urlEqualTo("/v1/chat/completions"))
+                .withRequestBody(WireMock.equalTo("{\"model\":\"gpt-4o\",\"messages\":[]}")));
+    }
+
+    @Test
     void queryStringReachesTheUpstream() {
         upstream.stubFor(post(urlEqualTo("/v1/chat/completions?api-version=2024-10-21&x=a%20b"))
                 .willReturn(aResponse().withStatus(200).withBody("{}")));
