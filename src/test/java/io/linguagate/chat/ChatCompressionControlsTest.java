@@ -121,6 +121,11 @@ class ChatCompressionControlsTest {
         assertEquals(doc(10), sentSystem());
 
         upstream.resetRequests();
+        post(request(doc(10), ",\"compression\":{\"roles\":{\"system\":0.9,\"tool\":false}}"), Map.of())
+                .statusCode(200).header("x-compression-status", "applied");
+        assertEquals(mild(10), sentSystem());
+
+        upstream.resetRequests();
         post(request(doc(10), ",\"compression\":{\"target_token\":30}"), Map.of()).statusCode(200)
                 .header("x-compression-status", "applied");
         assertEquals(compressed(10), sentSystem());

@@ -100,6 +100,19 @@ class ChatCompressionTest {
     }
 
     @Test
+    void developerMessagesAndLegacyFunctionResultsAreCompressed() throws Exception {
+        send(Map.of("model", "gpt-4o", "messages", List.of(
+                Map.of("role", "developer", "content", doc(11)),
+                Map.of("role", "function", "name", "lookup", "content", doc(11)),
+                Map.of("role", "user", "content", "ok"))), Map.of())
+                .then().statusCode(200).header("x-compression-status", "applied");
+        JsonNode sent = received();
+        assertEquals(compressed(11), sent.at("/messages/0/content").asText());
+        assertEquals(compressed(11), sent.at("/messages/1/content").asText());
+        assertEquals("lookup", sent.at("/messages/1/name").asText());
+    }
+
+    @Test
     void aRepeatedSystemPromptIsAnsweredFromTheCache() throws Exception {
         String system = doc(12);
         Map<String, Object> first = Map.of("model", "gpt-4o", "messages", List.of(
