@@ -172,6 +172,8 @@ wait_for 20 "${PIDS[0]}" port_in_use "$UP_PORT" || { cat "$WORK/upstream.log" >&
 
 GW_PORT="$(free_port "${GATEWAY_PORT:-18080}")" || die "no free port for the gateway"
 [[ "$GW_PORT" != "$UP_PORT" ]] || GW_PORT="$(free_port $((UP_PORT + 1)))"
+# The proxy alone: no compression model (the chat benchmark, bench/chat-bench.sh, measures compression).
+LINGUAGATE_MODEL_ID=none \
 LINGUAGATE_UPSTREAM_BASE_URL="http://127.0.0.1:$UP_PORT/v1" \
 QUARKUS_HTTP_HOST=127.0.0.1 \
 QUARKUS_HTTP_PORT="$GW_PORT" \

@@ -12,9 +12,43 @@ public interface ModelConfig {
 
     /**
      * Local model directory holding {@code config.json}, {@code tokenizer.json} and {@code model.onnx} (or
-     * {@code onnx/model.onnx}). Unset: no compression model; requests are forwarded uncompressed.
+     * {@code onnx/model.onnx}); when set it wins over {@code id}.
      */
     Optional<Path> path();
+
+    /**
+     * Hub model id fetched (and converted to ONNX) on first start, then served from the cache; {@code none} for no
+     * compression model (requests are forwarded uncompressed).
+     */
+    @WithDefault("microsoft/llmlingua-2-bert-base-multilingual-cased-meetingbank")
+    String id();
+
+    /** Hub revision: a branch, tag or commit. */
+    @WithDefault("main")
+    String revision();
+
+    /** Hub base URL; files are fetched from {@code {hub-url}/{id}/resolve/{revision}/{file}}. */
+    @WithDefault("https://huggingface.co")
+    String hubUrl();
+
+    /** Token for private or gated repositories (default: the {@code HF_TOKEN} environment variable). */
+    Optional<String> token();
+
+    /** Where fetched and converted models are kept (default: {@code $XDG_CACHE_HOME/linguagate/models} or
+     * {@code ~/.cache/linguagate/models}); put it on a volume in containers. */
+    Optional<Path> cacheDir();
+
+    /** Weights precision of a converted checkpoint: {@code auto} (fp16 on CUDA, fp32 on CPU), {@code fp32}, {@code fp16}. */
+    @WithDefault("auto")
+    Precision precision();
+
+    /** Without a usable model: {@code true} stops the start; {@code false} starts in passthrough mode. */
+    @WithDefault("true")
+    boolean required();
+
+    /** Fetch and convert the model into the cache, then exit (for baking images). */
+    @WithDefault("false")
+    boolean prefetchOnly();
 
     /** Where inference runs: {@code auto} (CUDA when usable, else CPU), {@code cuda} (required) or {@code cpu}. */
     @WithDefault("auto")
@@ -43,6 +77,10 @@ public interface ModelConfig {
 
     enum Device {
         AUTO, CUDA, CPU
+    }
+
+    enum Precision {
+        AUTO, FP32, FP16
     }
 
     enum Optimization {

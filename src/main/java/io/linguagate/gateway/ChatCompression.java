@@ -71,9 +71,11 @@ public class ChatCompression {
         // Without the gateway's own field the original bytes cannot go as they are.
         Buffer untouched = field == null ? original : serialize(root);
         String model = root.path("model").asText("");
-        if (!models.configured()) {
-            // A plain proxy: no worker hop, no token counting.
-            report(ctx, "skipped:no-model", model, ChatOutcome.unchanged("skipped:no-model", 0), start);
+        if (!models.configured() || models.problem().isPresent()) {
+            // A plain proxy: no worker hop, no token counting. A model that failed to load (required=false) means
+            // compression is off on this gateway.
+            String status = models.configured() ? "disabled" : "skipped:no-model";
+            report(ctx, status, model, ChatOutcome.unchanged(status, 0), start);
             return Future.succeededFuture(untouched);
         }
         Encoding encoding = encodings.forModel(model);

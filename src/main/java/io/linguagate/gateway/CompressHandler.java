@@ -52,8 +52,9 @@ public class CompressHandler {
             CompressRequest request = CompressRequest.parse(JsonBodies.parse(body));
             Encoding encoding = encodingOf(request);
             ClassifierModel model = models.ready().orElseThrow(() -> new GatewayException(new OpenAiError(503,
-                    "api_error", "model_unavailable", null, "The compression model is not "
-                    + (models.configured() ? "ready yet" : "configured on this gateway") + ".")));
+                    "api_error", "model_unavailable", null, "The compression model is not " + (!models.configured()
+                    ? "configured on this gateway" : models.problem().isPresent()
+                    ? "available on this gateway (it failed to load; see /q/health/ready)" : "ready yet") + ".")));
             ctx.vertx().executeBlocking(() -> model.compressor(encoding.getName(), TargetEncodings.counter(encoding))
                             .compress(request.contexts(), request.options()), false)
                     .onSuccess(result -> reply(ctx, request, encoding, result))

@@ -5,7 +5,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready once the configured model is loaded and warmed up (or when no model is configured: nothing to wait for). */
+/**
+ * Ready once the configured model is loaded and warmed up; with no model configured, or one that failed under
+ * {@code linguagate.model.required=false}, the gateway is a plain proxy and ready (the details say why).
+ */
 @Readiness
 @ApplicationScoped
 public class ModelReadiness implements HealthCheck {
@@ -22,8 +25,13 @@ public class ModelReadiness implements HealthCheck {
         if (!models.configured()) {
             return response.up().withData("model", "none (compression off)").build();
         }
+        if (models.problem().isPresent()) {
+            // linguagate.model.required=false: serving as a plain proxy is what the operator asked for.
+            return response.up().withData("model", models.name() + " (not loaded, compression off)")
+                    .withData("problem", models.problem().get()).build();
+        }
         return models.ready()
-                .map(m -> response.up().withData("model", m.files().root().toString())
+                .map(m -> response.up().withData("model", models.name())
                         .withData("device", m.onCuda() ? "cuda" : "cpu").build())
                 .orElseGet(() -> response.down().withData("model", "loading").build());
     }

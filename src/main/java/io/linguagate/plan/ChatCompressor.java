@@ -137,15 +137,19 @@ public class ChatCompressor {
             out.add(new Piece(text, 1.0));
             return out;
         }
+        boolean tagged = text.contains(TAG_START);
         String head = text;
         String tail = "";
-        if (slot.treatment() == TextSlot.Treatment.COMPRESS_HEAD) {
+        if (slot.treatment() == TextSlot.Treatment.COMPRESS_HEAD && !tagged) {
             int split = MessagePolicy.finalSentenceStart(text);
             head = text.substring(0, split);
             tail = text.substring(split);
         }
-        // Untagged text follows the slot's decision; a tag's own rate applies wherever the tag is.
-        double untagged = slot.treatment() == TextSlot.Treatment.KEEP ? 1.0 : slot.rate();
+        // Untagged text follows the slot's decision; a tag's own rate applies wherever the tag is. A last user
+        // message with tags is taken as the user's own plan: only its tagged segments are compressed.
+        boolean compressUntagged = slot.treatment() == TextSlot.Treatment.COMPRESS
+                || (slot.treatment() == TextSlot.Treatment.COMPRESS_HEAD && !tagged);
+        double untagged = compressUntagged ? slot.rate() : 1.0;
         for (Segment segment : TextSegmenter.split(head, config.protectNumbers())) {
             double rate = !segment.compress() ? 1.0 : segment.rate().orElse(untagged);
             out.add(new Piece(segment.text(), rate));
