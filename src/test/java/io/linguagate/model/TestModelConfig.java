@@ -17,6 +17,46 @@ record TestModelConfig(Optional<Path> path, Device device, OptionalInt maxBatchS
     }
 
     @Override
+    public String id() {
+        return "none";
+    }
+
+    @Override
+    public String revision() {
+        return "main";
+    }
+
+    @Override
+    public String hubUrl() {
+        return "http://127.0.0.1:9";
+    }
+
+    @Override
+    public Optional<String> token() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<Path> cacheDir() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Precision precision() {
+        return Precision.AUTO;
+    }
+
+    @Override
+    public boolean required() {
+        return true;
+    }
+
+    @Override
+    public boolean prefetchOnly() {
+        return false;
+    }
+
+    @Override
     public int cudaDeviceId() {
         return 0;
     }

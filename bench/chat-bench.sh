@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# LinguaGate chat compression benchmark: the latency that compressing a ~2k-token system prompt adds to a chat
+# completion on CPU, for a cache miss (model inference) and a cache hit (segment cache), against a baseline with
+# compression switched off, all in one run. Starts the upstream stub (bench/GatewayBench.java upstream) and the
+# gateway with a model on 127.0.0.1, runs bench/ChatBench.java, stops everything on exit. See bench/README.md.
+#
+# Exit status: 0 when the benchmark ran, 1 on harness errors or a failed check (non-200 answer, a miss request
+# not answered `miss`, a hit request not answered `hit`, a failed-open compression), 2 on usage errors.
+set -euo pipefail
+
+usage() {
+    cat <<'EOF'
+usage: bench/chat-bench.sh [tiny|bge-small|minilm] [--requests N] [--rounds N] [options]
+
+  tiny|bge-small|minilm   compression model (default tiny):
+                            tiny       the tests' tiny BERT (io.linguagate.bench.TinyBenchModel), inference ~free:
+                                       measures the gateway's compression path around the model
+                            bge-small  realistic size, 12 layers x 384 (bench/bench-model.sh)
+                            minilm     realistic size, 6 layers x 384 (bench/bench-model.sh)
+  --requests N            baseline and hit requests per round            (default 100)
+  --miss-requests N       miss requests per round                        (default: --requests for tiny, 10 otherwise)
+  --rounds N              interleaved rounds                             (default 3)
+  --warmup N              discarded baseline and hit requests first      (default 2000: JIT)
+  --miss-warmup N         discarded miss requests first                  (default: 300 tiny, 3 otherwise)
+  --prompt-chars N        system prompt length in characters             (default 11800: ~2,000 o200k tokens)
+  --seed N                prompt seed                                    (default 42)
+  --direct                also send the baseline's bodies to the stub directly (reference: the gateway's cost)
+  --build                 always build the gateway (./mvnw -q -B -ntp package -DskipTests); default: only when
+                          target/quarkus-app/quarkus-run.jar is missing
+
+environment:
+  JAVA_HOME               JDK >= 21 (scripts/java-home.sh: else Temurin 25/21, else `java` on PATH)
+  GATEWAY_JAVA_OPTS       gateway JVM flags (default: -XX:+UseG1GC -Xmx1g)
+  GATEWAY_PORT / UPSTREAM_PORT   first ports tried (defaults 18180 / 18181; the next free ones are used)
+EOF
+}
+
+MODEL=tiny
+BUILD=0
+REQUESTS=100
+MISS_REQUESTS=""
+ROUNDS=3
+WARMUP=2000
+MISS_WARMUP=""
+PROMPT_CHARS=11800
+SEED=42
+DIRECT=0
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        tiny|bge-small|minilm) MODEL="$1" ;;
+        --requests) REQUESTS="$2"; shift ;;
+        --miss-requests) MISS_REQUESTS="$2"; shift ;;
+        --rounds) ROUNDS="$2"; shift ;;
+        --warmup) WARMUP="$2"; shift ;;
+        --miss-warmup) MISS_WARMUP="$2"; shift ;;
+        --prompt-chars) PROMPT_CHARS="$2"; shift ;;
+        --seed) SEED="$2"; shift ;;
+        --direct) DIRECT=1 ;;
+        --build) BUILD=1 ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
+    esac
+    shift
+done
+if [[ "$MODEL" == tiny ]]; then
+    MISS_REQUESTS="${MISS_REQUESTS:-$REQUESTS}"; MISS_WARMUP="${MISS_WARMUP:-300}"
+else
+    MISS_REQUESTS="${MISS_REQUESTS:-10}"; MISS_WARMUP="${MISS_WARMUP:-3}"
+fi
+GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:--XX:+UseG1GC -Xmx1g}"
+# The stub and the client are kept light on the shared cores: serial GC, small heaps.
+STUB_JAVA_OPTS="-XX:+UseSerialGC -Xms128m -Xmx128m"
+CLIENT_JAVA_OPTS="-XX:+UseSerialGC -Xms256m -Xmx512m"
+
+die() { echo "chat-bench: $*" >&2; exit 1; }
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source ./scripts/java-home.sh
+JAVA="$JAVA_HOME/bin/java"
+JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
+
+if [[ "$BUILD" == 1 || ! -f "$JAR" ]]; then
+    echo "building the gateway (./mvnw -q -B -ntp package -DskipTests) ..."
+    ./mvnw -q -B -ntp package -DskipTests || die "build failed"
+fi
+[[ -f "$JAR" ]] || die "$JAR missing after build"
+
+# The model directory.
+MODEL_DIR="$ROOT/target/bench-model/$MODEL"
+if [[ "$MODEL" == tiny ]]; then
+    if [[ ! -f "$MODEL_DIR/model.onnx" ]]; then
+        echo "writing the tiny model (io.linguagate.bench.TinyBenchModel) into $MODEL_DIR ..."
+        BUILD_DIR=target/bench-model/.build
+        mkdir -p "$BUILD_DIR"
+        ./mvnw -q -B -ntp test-compile || die "test-compile failed"
+        ./mvnw -q -B -ntp dependency:build-classpath -Dmdep.includeScope=test \
+            "-Dmdep.outputFile=$BUILD_DIR/test-classpath.txt" || die "dependency:build-classpath failed"
+        # Classpath in an @argfile: ONNX Runtime 1.29.0 crashes the JVM when the command line is longer than ~4 KB.
+        printf -- '-cp "%s"\n' "target/test-classes:target/classes:$(cat "$BUILD_DIR/test-classpath.txt")" \
+            > "$BUILD_DIR/tiny-args"
+        rm -rf "$MODEL_DIR.partial"
+        "$JAVA" --enable-native-access=ALL-UNNAMED "@$BUILD_DIR/tiny-args" io.linguagate.bench.TinyBenchModel \
+            "$MODEL_DIR.partial" || die "TinyBenchModel failed"
+        rm -rf "$MODEL_DIR"
+        mv "$MODEL_DIR.partial" "$MODEL_DIR"
+    fi
+else
+    bench/bench-model.sh "$MODEL" || die "bench/bench-model.sh $MODEL failed"
+fi
+[[ -f "$MODEL_DIR/model.onnx" ]] || die "$MODEL_DIR/model.onnx missing"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/linguagate-chat-bench.XXXXXX")"
+PIDS=()
+
+cleanup() {
+    local status=$?
+    local pid
+    for pid in "${PIDS[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${PIDS[@]}"; do
+        for _ in $(seq 1 100); do   # up to 10 s for a graceful stop
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    if [[ $status -ne 0 ]]; then
+        echo "chat-bench: logs kept in $WORK" >&2
+    else
+        rm -rf "$WORK"
+    fi
+    exit $status
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() { # first port from $1 that nothing listens on (20 tries)
+    local p="$1"
+    for _ in $(seq 1 20); do
+        if ! port_in_use "$p"; then echo "$p"; return 0; fi
+        p=$((p + 2))
+    done
+    return 1
+}
+
+wait_for() { # wait_for SECONDS PID CHECK-COMMAND...: polls every 0.2 s while PID lives
+    local seconds="$1" pid="$2"; shift 2
+    local tries=$((seconds * 5))
+    for _ in $(seq 1 "$tries"); do
+        if "$@" >/dev/null 2>&1; then return 0; fi
+        kill -0 "$pid" 2>/dev/null || return 1
+        sleep 0.2
+    done
+    return 1
+}
+
+echo "compiling bench/ChatBench.java and bench/GatewayBench.java ..."
+"$JAVA_HOME/bin/javac" -d "$WORK/classes" bench/ChatBench.java bench/GatewayBench.java || die "javac failed"
+
+UP_PORT="$(free_port "${UPSTREAM_PORT:-18181}")" || die "no free port for the upstream stub"
+"$JAVA" $STUB_JAVA_OPTS -cp "$WORK/classes" GatewayBench upstream --port "$UP_PORT" --max-seconds 3600 \
+    >"$WORK/upstream.log" 2>&1 &
+PIDS+=($!)
+wait_for 20 "${PIDS[0]}" port_in_use "$UP_PORT" || { cat "$WORK/upstream.log" >&2; die "upstream stub did not start"; }
+
+GW_PORT="$(free_port "${GATEWAY_PORT:-18180}")" || die "no free port for the gateway"
+[[ "$GW_PORT" != "$UP_PORT" ]] || GW_PORT="$(free_port $((UP_PORT + 1)))"
+# Compression timeout 60 s: a miss with a realistic-size model takes ~1 s on this CPU, more under load; the
+# default 2 s would fail open and the benchmark would time the timeout instead of the compression.
+# shellcheck disable=SC2086
+LINGUAGATE_MODEL_PATH="$MODEL_DIR" \
+LINGUAGATE_UPSTREAM_BASE_URL="http://127.0.0.1:$UP_PORT/v1" \
+LINGUAGATE_COMPRESSION_TIMEOUT=60s \
+QUARKUS_HTTP_HOST=127.0.0.1 \
+QUARKUS_HTTP_PORT="$GW_PORT" \
+QUARKUS_HTTP_ACCESS_LOG_ENABLED=false \
+    "$JAVA" $GATEWAY_JAVA_OPTS -jar "$JAR" >"$WORK/gateway.log" 2>&1 &
+PIDS+=($!)
+GW_PID="${PIDS[1]}"
+ready() { curl -fsS -o /dev/null "http://127.0.0.1:$GW_PORT/q/health/ready"; }
+# Readiness includes loading and warming up the model.
+wait_for 180 "$GW_PID" ready || { tail -n 40 "$WORK/gateway.log" >&2; die "gateway not ready within 180 s"; }
+
+REPRO="bench/chat-bench.sh $MODEL --requests $REQUESTS --miss-requests $MISS_REQUESTS --rounds $ROUNDS"
+REPRO+=" --warmup $WARMUP --miss-warmup $MISS_WARMUP --prompt-chars $PROMPT_CHARS --seed $SEED"
+DIRECT_ARGS=()
+if [[ "$DIRECT" == 1 ]]; then
+    DIRECT_ARGS=(--direct "http://127.0.0.1:$UP_PORT/v1")
+    REPRO+=" --direct"
+fi
+
+rc=0
+# shellcheck disable=SC2086
+"$JAVA" $CLIENT_JAVA_OPTS -cp "$WORK/classes" ChatBench \
+    --gateway "http://127.0.0.1:$GW_PORT/v1" "${DIRECT_ARGS[@]}" \
+    --requests "$REQUESTS" --miss-requests "$MISS_REQUESTS" --rounds "$ROUNDS" --warmup "$WARMUP" \
+    --miss-warmup "$MISS_WARMUP" --prompt-chars "$PROMPT_CHARS" --seed "$SEED" \
+    --info "date           : $(date -u '+%Y-%m-%d %H:%M UTC')" \
+    --info "gateway        : $JAR ($(git rev-parse --short HEAD 2>/dev/null || echo unknown)), JVM $("$JAVA" -version 2>&1 | head -n 1), flags: $GATEWAY_JAVA_OPTS" \
+    --info "gateway config : access log off, LINGUAGATE_COMPRESSION_TIMEOUT=60s, other settings default (rate 0.5, CPU, ONNX Runtime threads = all cores, cache 2000)" \
+    --info "model          : $MODEL ($MODEL_DIR, model.onnx $(du -h "$MODEL_DIR/model.onnx" | cut -f1))" \
+    --info "host           : $(nproc) cores, $(uname -sr); stub, gateway and client share them" \
+    --info "upstream stub  : 127.0.0.1:$UP_PORT ($STUB_JAVA_OPTS); client: $CLIENT_JAVA_OPTS" \
+    --reproduce "$REPRO" \
+    || rc=$?
+
+if [[ $rc -ne 0 ]]; then
+    echo "chat-bench: ChatBench failed (exit $rc); gateway log tail:" >&2
+    tail -n 30 "$WORK/gateway.log" >&2
+    exit 1
+fi
+# Anything the gateway logged at WARN or above during the run (e.g. a compression that failed open).
+if grep -qE ' (WARN|ERROR) ' "$WORK/gateway.log"; then
+    echo
+    echo "gateway warnings/errors during the run:"
+    grep -E ' (WARN|ERROR) ' "$WORK/gateway.log" | tail -n 20
+fi
