@@ -71,10 +71,10 @@ public class ChatCompression {
         // Without the gateway's own field the original bytes cannot go as they are.
         Buffer untouched = field == null ? original : serialize(root);
         String model = root.path("model").asText("");
-        if (!models.configured() || models.problem().isPresent()) {
-            // A plain proxy: no worker hop, no token counting. A model that failed to load (required=false) means
-            // compression is off on this gateway.
-            String status = models.configured() ? "disabled" : "skipped:no-model";
+        if (!settings.enabled() || !models.configured() || models.problem().isPresent()) {
+            // A plain proxy for this request: no worker hop, no token counting. A model that failed to load
+            // (required=false) means compression is off on this gateway.
+            String status = models.configured() || !settings.enabled() ? "disabled" : "skipped:no-model";
             report(ctx, status, model, ChatOutcome.unchanged(status, 0), start);
             return Future.succeededFuture(untouched);
         }

@@ -31,12 +31,14 @@ public class ChatCompressor {
     private final MessagePolicy policy;
     private final ModelService models;
     private final SegmentCache cache;
+    private final CountCache counts;
 
-    ChatCompressor(CompressionConfig config, ModelService models, SegmentCache cache) {
+    ChatCompressor(CompressionConfig config, ModelService models, SegmentCache cache, CountCache counts) {
         this.config = config;
         this.policy = new MessagePolicy(config);
         this.models = models;
         this.cache = cache;
+        this.counts = counts;
     }
 
     /**
@@ -46,14 +48,15 @@ public class ChatCompressor {
      * @throws InvalidSegmentException on a malformed {@code <llmlingua>} tag (the client's error: 400)
      */
     public ChatOutcome compress(JsonNode messages, RequestSettings settings, String encodingName,
-            TargetTokenCounter counter) {
-        List<Integer> counts = new ArrayList<>();
-        List<TextSlot> slots = policy.plan(messages, settings, counter, counts);
-        int original = counts.stream().mapToInt(Integer::intValue).sum();
+            TargetTokenCounter exactCounter) {
         if (!settings.enabled()) {
-            return ChatOutcome.unchanged("disabled", original);
+            return ChatOutcome.unchanged("disabled", 0);
         }
-        slots = applyTargetToken(slots, counts, settings.targetToken());
+        TargetTokenCounter counter = counts.counting(encodingName, exactCounter);
+        List<Integer> textCounts = new ArrayList<>();
+        List<TextSlot> slots = policy.plan(messages, settings, counter, textCounts);
+        int original = textCounts.stream().mapToInt(Integer::intValue).sum();
+        slots = applyTargetToken(slots, textCounts, settings.targetToken());
         List<String> force = new ArrayList<>();
         force.add("\n");
         force.addAll(settings.forceTokens());
@@ -66,15 +69,16 @@ public class ChatCompressor {
             List<Piece> slotPieces = pieces(slot);
             pieces.add(slotPieces);
             for (Piece piece : slotPieces) {
-                if (piece.rate >= 1.0 || counter.count(piece.text) < MIN_SEGMENT_TOKENS) {
+                if (piece.rate >= 1.0) {
                     continue;
                 }
+                // The cache first: a cached segment was long enough, no need to count it again.
                 piece.key = SegmentCache.key(piece.text, piece.rate, force, encodingName);
                 Optional<String> cached = cache.get(piece.key);
                 if (cached.isPresent()) {
                     piece.output = cached.get();
                     hits++;
-                } else {
+                } else if (counter.count(piece.text) >= MIN_SEGMENT_TOKENS) {
                     pending.add(piece);
                     jobs.add(CompressionJob.of(piece.text, CompressionOptions.builder().rate(piece.rate)
                             .forceTokens(force).build()));
@@ -82,7 +86,7 @@ public class ChatCompressor {
             }
         }
         if (hits == 0 && jobs.isEmpty()) {
-            return rewriteTagsOnly(slots, pieces, counts, counter, original);
+            return rewriteTagsOnly(slots, pieces, textCounts, counter, original);
         }
         if (!jobs.isEmpty()) {
             ClassifierModel model = models.ready().orElse(null);
@@ -90,7 +94,7 @@ public class ChatCompressor {
                 return ChatOutcome.unchanged(models.configured() ? "skipped:model-loading" : "skipped:no-model",
                         original);
             }
-            Llmlingua2Compressor compressor = model.compressor(encodingName, counter);
+            Llmlingua2Compressor compressor = model.compressor(encodingName, exactCounter);
             List<CompressionResult> results = compressor.compressAll(jobs);
             for (int i = 0; i < pending.size(); i++) {
                 Piece piece = pending.get(i);
@@ -99,9 +103,9 @@ public class ChatCompressor {
             }
         }
         String cacheState = jobs.isEmpty() ? "hit" : hits == 0 ? "miss" : "partial";
-        Written compressed = write(slots, pieces, counts, counter, true);
+        Written compressed = write(slots, pieces, textCounts, counter, true);
         if (compressed.tokens() >= original) {
-            Written tagsOnly = write(slots, pieces, counts, counter, false);
+            Written tagsOnly = write(slots, pieces, textCounts, counter, false);
             return new ChatOutcome("skipped:no-gain", original, tagsOnly.tokens(), cacheState, tagsOnly.changed());
         }
         return new ChatOutcome("applied", original, compressed.tokens(), cacheState, true);

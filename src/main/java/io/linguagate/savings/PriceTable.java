@@ -3,6 +3,7 @@ package io.linguagate.savings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.linguagate.config.SavingsConfig;
+import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import org.jboss.logging.Logger;
  * file ({@code linguagate.savings.price-file}). A model the table does not know has no price (its savings are
  * reported in tokens only).
  */
+@Startup // created at start: a bad setting stops the start, and the first request pays no loading
 @ApplicationScoped
 public class PriceTable {
 

@@ -6,6 +6,7 @@ import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 import io.linguagate.config.SavingsConfig;
 import io.linguagate.lingua.TargetTokenCounter;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Locale;
 import java.util.Optional;
@@ -15,6 +16,7 @@ import java.util.Optional;
  * OpenAI's current families are matched by prefix so that snapshots ({@code gpt-4o-2024-08-06}) and models newer
  * than jtokkit's own table are counted right; anything else gets the configured fallback.
  */
+@Startup // created at start: a bad setting stops the start, and the first request pays no loading
 @ApplicationScoped
 public class TargetEncodings {
 
@@ -30,6 +32,9 @@ public class TargetEncodings {
         this.fallback = byName(config.fallbackEncoding()).orElseThrow(() -> new IllegalArgumentException(
                 "linguagate.savings.fallback-encoding: unknown encoding '" + config.fallbackEncoding()
                         + "'; use cl100k_base, o200k_base, p50k_base or r50k_base"));
+        // Loading an encoding's table takes a few hundred ms: at start, not in the first user's request.
+        registry.getEncoding(EncodingType.O200K_BASE).countTokensOrdinary("warm-up");
+        registry.getEncoding(EncodingType.CL100K_BASE).countTokensOrdinary("warm-up");
     }
 
     /** The encoding named {@code name} ({@code cl100k_base}, ...), if jtokkit has it. */

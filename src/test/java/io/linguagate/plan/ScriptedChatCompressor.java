@@ -23,8 +23,8 @@ public class ScriptedChatCompressor extends ChatCompressor {
     /** Released by the test once it has seen the timed-out answer; a stuck call then ends. */
     public static volatile CountDownLatch unstick = new CountDownLatch(1);
 
-    ScriptedChatCompressor(CompressionConfig config, ModelService models, SegmentCache cache) {
-        super(config, models, cache);
+    ScriptedChatCompressor(CompressionConfig config, ModelService models, SegmentCache cache, CountCache counts) {
+        super(config, models, cache, counts);
     }
 
     @Override
