@@ -12,6 +12,7 @@ import java.nio.FloatBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -166,21 +167,28 @@ public final class SafetensorsFile implements AutoCloseable {
 
     /** Opens {@code file} and checks its header against the file's size. */
     public static SafetensorsFile open(Path file) {
+        return open(file, MAX_WINDOW_BYTES);
+    }
+
+    /** As {@link #open(Path)}, with mappings of at most {@code maxWindowBytes} (tests use small ones). */
+    static SafetensorsFile open(Path file, long maxWindowBytes) {
         FileChannel channel;
         try {
             channel = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw new ModelLoadException("Missing " + file);
         } catch (IOException e) {
             throw new ModelLoadException("Cannot open " + file + ": " + e);
         }
         try {
-            return read(file, channel);
+            return read(file, channel, maxWindowBytes);
         } catch (RuntimeException e) {
             closeQuietly(channel);
             throw e;
         }
     }
 
-    private static SafetensorsFile read(Path file, FileChannel channel) {
+    private static SafetensorsFile read(Path file, FileChannel channel, long maxWindowBytes) {
         long fileSize;
         ByteBuffer headerBytes;
         long headerLength;
@@ -247,7 +255,7 @@ public final class SafetensorsFile implements AutoCloseable {
             tensors.put(t.name(), t);
         }
         return new SafetensorsFile(file, channel, dataStart, dataSize, Collections.unmodifiableMap(tensors),
-                Collections.unmodifiableMap(metadata), windows(file, list));
+                Collections.unmodifiableMap(metadata), windows(file, list, maxWindowBytes));
     }
 
     private static void readMetadata(Path file, JsonNode node, Map<String, String> metadata) {
@@ -330,17 +338,18 @@ public final class SafetensorsFile implements AutoCloseable {
     }
 
     /** Groups tensors (sorted by offset) into windows under 2 GiB, each holding whole tensors. */
-    private static Map<String, Window> windows(Path file, List<Tensor> sorted) {
+    private static Map<String, Window> windows(Path file, List<Tensor> sorted, long max) {
         Map<String, Window> windowOf = new LinkedHashMap<>();
         List<Tensor> pending = new ArrayList<>();
         long start = -1;
         long end = -1;
         for (Tensor t : sorted) {
-            if (t.byteSize() > MAX_WINDOW_BYTES) {
+            if (t.byteSize() > max) {
                 throw new ModelLoadException(file + ": tensor \"" + t.name() + "\" is " + t.byteSize()
-                        + " bytes; tensors over 2 GiB are not supported");
+                        + " bytes; tensors over " + (max == MAX_WINDOW_BYTES ? "2 GiB" : max + " bytes")
+                        + " are not supported");
             }
-            if (start >= 0 && t.end() - start > MAX_WINDOW_BYTES) {
+            if (start >= 0 && t.end() - start > max) {
                 Window w = new Window(start, end - start);
                 pending.forEach(p -> windowOf.put(p.name(), w));
                 pending.clear();
@@ -358,6 +367,11 @@ public final class SafetensorsFile implements AutoCloseable {
             pending.forEach(p -> windowOf.put(p.name(), w));
         }
         return windowOf;
+    }
+
+    /** Number of separate mappings the data region is split into (tests). */
+    int windowCount() {
+        return (int) windowOf.values().stream().distinct().count();
     }
 
     /** The file. */

@@ -141,7 +141,6 @@ class CheckpointConverterTest {
         double[][][] expected = ReferenceForward.logits(c, ids(c), mask(), types(c));
         assertTrue(largestLogit(expected) > 0.5, "the test model's logits are too small to tell anything apart");
         double diff = maxDiff(expected, actual, mask());
-        System.out.println("DIFF " + what + ": " + diff);
         assertTrue(diff <= tolerance, what + ": max |onnx - reference| = " + diff + " > " + tolerance);
     }
 
