@@ -57,6 +57,11 @@ public final class CheckpointConverter {
      *                            problem) or the output cannot be written
      */
     public static Result convert(Path checkpointDir, Path outputOnnx, ConversionOptions options) {
+        return convert(checkpointDir, outputOnnx, options, OnnxModelWriter.INLINE_LIMIT);
+    }
+
+    /** As {@link #convert(Path, Path, ConversionOptions)}, switching to external data above {@code inlineLimit}. */
+    static Result convert(Path checkpointDir, Path outputOnnx, ConversionOptions options, long inlineLimit) {
         long start = System.nanoTime();
         Path out = outputOnnx.toAbsolutePath().normalize();
         Path dir = out.getParent();
@@ -67,11 +72,12 @@ public final class CheckpointConverter {
             boolean external = switch (options.externalData()) {
                 case ALWAYS -> true;
                 case NEVER -> false;
-                case AUTO -> inline > OnnxModelWriter.INLINE_LIMIT;
+                case AUTO -> inline > inlineLimit;
             };
-            if (!external && inline > OnnxModelWriter.INLINE_LIMIT) {
+            if (!external && inline > inlineLimit) {
                 throw new ModelLoadException("Converting " + checkpointDir + " gives a " + inline + "-byte model, "
-                        + "over protobuf's 2 GiB limit, but external data is off (" + ExternalData.NEVER + ")");
+                        + "over the " + inlineLimit + "-byte limit for a single protobuf file (2 GiB at most), but "
+                        + "external data is off (" + ExternalData.NEVER + ")");
             }
             try {
                 Files.createDirectories(dir);

@@ -241,12 +241,7 @@ public final class TokenClassifierGraph {
             // [hidden_in, 3 * hidden_out]: column block j holds W_j transposed.
             float[] packed = new float[hidden * 3 * hidden];
             for (int j = 0; j < 3; j++) {
-                float[] m = w[j].floats();
-                for (int o = 0; o < hidden; o++) {
-                    for (int in = 0; in < hidden; in++) {
-                        packed[in * 3 * hidden + j * hidden + o] = m[o * hidden + in];
-                    }
-                }
+                transpose(w[j].floats(), hidden, hidden, packed, 3 * hidden, j * hidden);
             }
             return packed;
         }));
@@ -322,13 +317,8 @@ public final class TokenClassifierGraph {
         int in = (int) shape[1];
         String name = w.name() + "_transposed";
         add(Initializer.computed(name, t, new long[] {in, out}, () -> {
-            float[] m = w.floats();
-            float[] tr = new float[m.length];
-            for (int o = 0; o < out; o++) {
-                for (int i = 0; i < in; i++) {
-                    tr[i * out + o] = m[o * in + i];
-                }
-            }
+            float[] tr = new float[out * in];
+            transpose(w.floats(), out, in, tr, out, 0);
             return tr;
         }));
         return name;
@@ -339,6 +329,26 @@ public final class TokenClassifierGraph {
             throw new IllegalStateException("duplicate initializer " + init.name());
         }
         initializers.add(init);
+    }
+
+    /**
+     * Writes the transpose of row-major {@code m} [rows, cols] into {@code dst} as [cols, rows], row {@code c} of
+     * the result starting at {@code c * dstStride + dstOffset}. Tiled, so both sides stay in cache.
+     */
+    static void transpose(float[] m, int rows, int cols, float[] dst, int dstStride, int dstOffset) {
+        final int tile = 32;
+        for (int r0 = 0; r0 < rows; r0 += tile) {
+            int r1 = Math.min(r0 + tile, rows);
+            for (int c0 = 0; c0 < cols; c0 += tile) {
+                int c1 = Math.min(c0 + tile, cols);
+                for (int r = r0; r < r1; r++) {
+                    int from = r * cols;
+                    for (int c = c0; c < c1; c++) {
+                        dst[c * dstStride + dstOffset + r] = m[from + c];
+                    }
+                }
+            }
+        }
     }
 
     private String scalar(String name, float value) {

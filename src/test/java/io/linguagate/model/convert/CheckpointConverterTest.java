@@ -330,6 +330,25 @@ class CheckpointConverterTest {
     }
 
     @Test
+    void externalDataIsChosenAutomaticallyAboveTheInlineLimit() throws Exception {
+        RandomCheckpoint c = RandomCheckpoint.small(Family.BERT, SEED);
+        Path dir = c.writeTo(tmp.resolve("ckpt"));
+        // The real limit is ~2 GB (XLM-R large in fp32 crosses it); a tiny one makes this model cross it too.
+        CheckpointConverter.Result auto = CheckpointConverter.convert(dir, tmp.resolve("auto/model.onnx"),
+                ConversionOptions.defaults(), 50_000);
+        assertTrue(auto.externalData().isPresent());
+        assertMatchesReference(c, run(auto.onnx(), c, OptLevel.ALL_OPT), FP32_TOLERANCE, "auto external");
+        CheckpointConverter.Result small = CheckpointConverter.convert(dir, tmp.resolve("inline/model.onnx"),
+                ConversionOptions.defaults(), 10_000_000);
+        assertTrue(small.externalData().isEmpty());
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> CheckpointConverter.convert(dir,
+                tmp.resolve("never/model.onnx"), ConversionOptions.defaults().withExternalData(ExternalData.NEVER),
+                50_000));
+        assertTrue(e.getMessage().contains("external data is off"), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("never/model.onnx")));
+    }
+
+    @Test
     void modelDeclaresWhatTheGatewayFeeds() throws IOException {
         for (Family family : Family.values()) {
             RandomCheckpoint c = RandomCheckpoint.small(family, SEED);

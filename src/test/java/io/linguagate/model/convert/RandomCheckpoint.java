@@ -52,8 +52,13 @@ final class RandomCheckpoint {
 
     /** hidden 32, 2 layers, 4 heads, intermediate 64, vocab 50, 40 positions (XLM-R: + pad + 1). */
     static RandomCheckpoint small(Family family, long seed) {
+        return sized(family, 50, family == Family.BERT ? 40 : 42, seed);
+    }
+
+    /** As {@link #small}, with {@code vocab} word-embedding rows and {@code maxPositions} position rows. */
+    static RandomCheckpoint sized(Family family, int vocab, int maxPositions, long seed) {
         boolean bert = family == Family.BERT;
-        RandomCheckpoint c = new RandomCheckpoint(family, 32, 2, 4, 64, 50, bert ? 40 : 42, bert ? 2 : 1,
+        RandomCheckpoint c = new RandomCheckpoint(family, 32, 2, 4, 64, vocab, maxPositions, bert ? 2 : 1,
                 bert ? 0 : 1, bert ? 1e-12 : 1e-5);
         c.randomize(new Random(seed));
         return c;
