@@ -30,12 +30,20 @@ public record ModelDirectory(Path root, Path config, Path tokenizer, Path onnx, 
 
     /** Reads and checks {@code root}; fails with a message naming the file at fault. */
     public static ModelDirectory read(Path root, ObjectMapper json) {
+        return read(root, null, json);
+    }
+
+    /**
+     * Reads and checks {@code root}, with the ONNX graph at {@code onnxOverride} when given (a checkpoint converted
+     * into the cache) instead of inside {@code root}.
+     */
+    public static ModelDirectory read(Path root, Path onnxOverride, ObjectMapper json) {
         if (!Files.isDirectory(root)) {
             throw new ModelLoadException("Model directory " + root + " does not exist or is not a directory");
         }
         Path config = requireFile(root.resolve(CONFIG), "the model configuration (model_type, vocab_size)");
         Path tokenizer = requireFile(root.resolve(TOKENIZER), "the HuggingFace fast-tokenizer file");
-        Path onnx = root.resolve(ONNX);
+        Path onnx = onnxOverride != null ? requireFile(onnxOverride, "the ONNX graph") : root.resolve(ONNX);
         if (!Files.isRegularFile(onnx)) {
             Path nested = root.resolve(ONNX_SUBDIR).resolve(ONNX);
             if (!Files.isRegularFile(nested)) {

@@ -1,17 +1,30 @@
 package io.linguagate.model;
 
+import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.linguagate.config.ModelConfig;
+import io.linguagate.model.convert.CheckpointConverter;
+import io.linguagate.model.convert.ConversionOptions;
+import io.linguagate.model.hub.FetchedModel;
+import io.linguagate.model.hub.HubSource;
+import io.linguagate.model.hub.ModelFetcher;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.jboss.logging.Logger;
 
 /**
  * Decides where the model comes from and makes its files available: a local directory
  * ({@code linguagate.model.path}) as it is, or a hub model ({@code linguagate.model.id}) fetched into the cache and,
- * when the repository has safetensors weights only, converted to ONNX once.
+ * when the repository has safetensors weights only, converted to ONNX once. A complete cache is used without the
+ * network and without writing, so a second start with the hub unreachable, or a read-only baked cache, works.
  */
 final class ModelProvisioner {
 
+    private static final Logger LOG = Logger.getLogger(ModelProvisioner.class);
     static final String NONE = "none";
+    /** Converted graphs live beside the fetched files, one directory per source commit and options. */
+    static final String CONVERTED = "converted";
 
     private final ModelConfig config;
     private final ObjectMapper json;
@@ -41,7 +54,58 @@ final class ModelProvisioner {
         if (config.path().isPresent()) {
             return ModelDirectory.read(config.path().get(), json);
         }
-        throw new ModelLoadException("Fetching " + hubId() + " from the hub is not available in this build");
+        FetchedModel fetched = new ModelFetcher().fetch(source());
+        if (fetched.weights() == FetchedModel.Weights.ONNX) {
+            return ModelDirectory.read(fetched.directory(), json);
+        }
+        ConversionOptions options = conversionOptions();
+        Path onnx = fetched.directory().resolve(CONVERTED)
+                .resolve(fetched.commit().orElse("unversioned") + "-" + options.describe().replaceAll("[^a-z0-9]+", "-"))
+                .resolve(ModelDirectory.ONNX);
+        if (Files.isRegularFile(onnx)) {
+            LOG.debugf("Using %s converted earlier", onnx);
+        } else {
+            LOG.infof("Converting %s (%s) to ONNX, %s, once; later starts use %s", hubId(), fetched.weightsFile(),
+                    options.describe(), onnx);
+            CheckpointConverter.Result result = CheckpointConverter.convert(fetched.directory(), onnx, options);
+            LOG.infof("Converted in %d ms (%d MB)", result.elapsed().toMillis(),
+                    (result.onnxBytes() + result.externalDataBytes()) / (1024 * 1024));
+        }
+        return ModelDirectory.read(fetched.directory(), onnx, json);
+    }
+
+    private HubSource source() {
+        try {
+            return new HubSource(URI.create(config.hubUrl().trim()), hubId(), config.revision().trim(),
+                    config.token().filter(t -> !t.isBlank()).or(HubSource::environmentToken),
+                    config.cacheDir().orElseGet(HubSource::defaultCacheDir), null, null);
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException("Invalid model source: " + e.getMessage()
+                    + " (linguagate.model.id / revision / hub-url)");
+        }
+    }
+
+    /** fp16 and fused attention where inference will run on CUDA; fp32 and plain ops on CPU. */
+    private ConversionOptions conversionOptions() {
+        boolean cuda = switch (config.precision()) {
+            case FP16 -> true;
+            case FP32 -> false;
+            case AUTO -> cudaUsable();
+        };
+        return ConversionOptions.defaults()
+                .withPrecision(cuda ? ConversionOptions.Precision.FP16 : ConversionOptions.Precision.FP32)
+                .withFused(cuda);
+    }
+
+    private boolean cudaUsable() {
+        if (config.device() == ModelConfig.Device.CPU) {
+            return false;
+        }
+        try (OrtSession.SessionOptions probe = new OrtSession.SessionOptions()) {
+            return ExecutionProvider.choose(ModelConfig.Device.AUTO, config.cudaDeviceId(), probe).cuda();
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private String hubId() {

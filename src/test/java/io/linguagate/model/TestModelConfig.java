@@ -6,9 +6,9 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /** A {@link ModelConfig} for tests that load models without starting the application. */
-record TestModelConfig(Optional<Path> path, Device device, OptionalInt maxBatchSize) implements ModelConfig {
+public record TestModelConfig(Optional<Path> path, Device device, OptionalInt maxBatchSize) implements ModelConfig {
 
-    static TestModelConfig cpu(Path dir) {
+    public static TestModelConfig cpu(Path dir) {
         return new TestModelConfig(Optional.of(dir), Device.AUTO, OptionalInt.empty());
     }
 

@@ -4,16 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.linguagate.config.ModelConfig;
 import io.linguagate.lingua.TokenizerFamily;
 import io.linguagate.model.ClassifierModel;
 import io.linguagate.model.ClassifierModelLoader;
 import io.linguagate.model.ModelDirectory;
+import io.linguagate.model.TestModelConfig;
 import io.linguagate.model.convert.CheckpointConfig.Family;
 import io.linguagate.testmodel.TinyTokenizerJson;
 import java.nio.file.Path;
-import java.util.Optional;
-import java.util.OptionalInt;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,43 +25,6 @@ class GatewayLoadsConvertedModelTest {
 
     @TempDir
     Path tmp;
-
-    private record CpuConfig(Path dir) implements ModelConfig {
-        @Override
-        public Optional<Path> path() {
-            return Optional.of(dir);
-        }
-
-        @Override
-        public Device device() {
-            return Device.CPU;
-        }
-
-        @Override
-        public int cudaDeviceId() {
-            return 0;
-        }
-
-        @Override
-        public OptionalInt intraOpThreads() {
-            return OptionalInt.of(1);
-        }
-
-        @Override
-        public int concurrentInferences() {
-            return 1;
-        }
-
-        @Override
-        public OptionalInt maxBatchSize() {
-            return OptionalInt.empty();
-        }
-
-        @Override
-        public Optimization optimization() {
-            return Optimization.ALL;
-        }
-    }
 
     @ParameterizedTest
     @EnumSource(Family.class)
@@ -81,7 +42,7 @@ class GatewayLoadsConvertedModelTest {
 
         ModelDirectory files = ModelDirectory.read(dir, new ObjectMapper());
         assertEquals(bert ? TokenizerFamily.WORDPIECE : TokenizerFamily.SENTENCEPIECE, files.family());
-        try (ClassifierModel model = ClassifierModelLoader.load(files, new CpuConfig(dir))) {
+        try (ClassifierModel model = ClassifierModelLoader.load(files, TestModelConfig.cpu(dir))) {
             assertTrue(model.files().onnx().endsWith("model.onnx"));
         }
     }

@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * {@code roberta.}, the head as {@code classifier.weight [2, hidden]} and {@code classifier.bias [2]}; Linear
  * weights are {@code [out, in]}.
  */
-final class RandomCheckpoint {
+public final class RandomCheckpoint {
 
     final Family family;
     final int hidden;
@@ -56,7 +56,7 @@ final class RandomCheckpoint {
     }
 
     /** As {@link #small}, with {@code vocab} word-embedding rows and {@code maxPositions} position rows. */
-    static RandomCheckpoint sized(Family family, int vocab, int maxPositions, long seed) {
+    public static RandomCheckpoint sized(Family family, int vocab, int maxPositions, long seed) {
         boolean bert = family == Family.BERT;
         RandomCheckpoint c = new RandomCheckpoint(family, 32, 2, 4, 64, vocab, maxPositions, bert ? 2 : 1,
                 bert ? 0 : 1, bert ? 1e-12 : 1e-5);
@@ -171,7 +171,7 @@ final class RandomCheckpoint {
     }
 
     /** Writes config.json and model.safetensors (F32, prefixed names) into {@code dir}. */
-    Path writeTo(Path dir) {
+    public Path writeTo(Path dir) {
         return writeTo(dir, Dtype.F32, true, cfg -> { }, w -> { });
     }
 

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with a 302 to the CDN (with {@code X-Linked-Size}, {@code X-Linked-Etag}, {@code X-Repo-Commit}), like the real
  * hub does for LFS files. Both record every request; both honour {@code Range: bytes=N-}.
  */
-final class FakeHub implements AutoCloseable {
+public final class FakeHub implements AutoCloseable {
 
     static final String COMMIT = "4f1e2d3c4b5a69788796a5b4c3d2e1f0a1b2c3d4";
     static final String SIGNATURE = "SIGNATURE-abc123";
@@ -69,7 +69,7 @@ final class FakeHub implements AutoCloseable {
     private final CountDownLatch release = new CountDownLatch(1);
     private volatile boolean stopped;
 
-    FakeHub(String modelId) throws IOException {
+    public FakeHub(String modelId) throws IOException {
         this.modelId = modelId;
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         hub = HttpServer.create(any, 0);
@@ -82,7 +82,7 @@ final class FakeHub implements AutoCloseable {
         cdn.start();
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + hub.getAddress().getPort());
     }
 
@@ -90,12 +90,12 @@ final class FakeHub implements AutoCloseable {
         return cdn.getAddress().getPort();
     }
 
-    FakeHub file(String path, byte[] content) {
+    public FakeHub file(String path, byte[] content) {
         files.put(path, content);
         return this;
     }
 
-    FakeHub largeFile(String path, byte[] content) {
+    public FakeHub largeFile(String path, byte[] content) {
         large.add(path);
         return file(path, content);
     }
