@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.linguagate.model.convert.CheckpointConfig.Family;
+import io.linguagate.model.convert.RandomCheckpoint;
+import io.linguagate.model.hub.FakeHub;
 import io.linguagate.testmodel.TinyModelDir;
+import io.linguagate.testmodel.TinyTokenizerJson;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -47,6 +51,38 @@ class PackagedAppIT {
         }
     }
 
+    /** Polls readiness until 200 (or the process dies / 60 s pass); fails with the log otherwise. */
+    private static void awaitReady(Process app, int port, Path log) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && app.isAlive()) {
+            try {
+                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (ready.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not ready:\n" + Files.readString(log));
+    }
+
+    private static HttpResponse<String> compress(int port) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/v1/compress"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"we will ship the notes on Monday.\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void stop(Process app) throws InterruptedException {
+        app.destroy();
+        app.waitFor(20, TimeUnit.SECONDS);
+    }
+
     @Test
     void startsWithAModelBecomesReadyAndCompresses(@TempDir Path model) throws Exception {
         TinyModelDir.writeBert(model, true);
@@ -56,31 +92,57 @@ class PackagedAppIT {
                 "LINGUAGATE_UPSTREAM_BASE_URL", "http://127.0.0.1:" + freePort() + "/v1",
                 "LINGUAGATE_MODEL_PATH", model.toString()), log);
         try {
-            HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<String> ready = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline && app.isAlive()) {
-                try {
-                    ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                            .build(), HttpResponse.BodyHandlers.ofString());
-                    break;
-                } catch (IOException notYet) {
-                    Thread.sleep(100);
-                }
-            }
-            assertTrue(ready != null && ready.statusCode() == 200, Files.readString(log));
-            HttpResponse<String> compressed = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/v1/compress"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"we will ship the notes on Monday.\"}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            awaitReady(app, port, log);
+            HttpResponse<String> compressed = compress(port);
             assertEquals(200, compressed.statusCode(), compressed.body());
             assertTrue(compressed.body().contains("\"origin_tokens\":8"), compressed.body());
-            HttpResponse<String> down = http.send(HttpRequest.newBuilder(
+            HttpResponse<String> down = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + port + "/v1/models")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(502, down.statusCode(), down.body());
         } finally {
-            app.destroy();
-            app.waitFor(20, TimeUnit.SECONDS);
+            stop(app);
+        }
+    }
+
+    @Test
+    void aHubModelIsFetchedOnceAndLaterStartsNeedNoHub(@TempDir Path work) throws Exception {
+        String tokenizer = TinyTokenizerJson.bertWordPiece(TinyTokenizerJson.DEFAULT_BERT_WORDS, true);
+        Path checkpoint = RandomCheckpoint.sized(Family.BERT, TinyTokenizerJson.idCount(tokenizer), 512, 11)
+                .writeTo(work.resolve("checkpoint"));
+        FakeHub hub = new FakeHub("test-org/tiny")
+                .file("config.json", Files.readAllBytes(checkpoint.resolve("config.json")))
+                .file("tokenizer.json", tokenizer.getBytes(StandardCharsets.UTF_8))
+                .largeFile("model.safetensors", Files.readAllBytes(checkpoint.resolve("model.safetensors")));
+        Map<String, String> env = new java.util.HashMap<>(Map.of("LINGUAGATE_MODEL_ID", "test-org/tiny",
+                "LINGUAGATE_MODEL_HUB_URL", hub.url().toString(),
+                "LINGUAGATE_MODEL_CACHE_DIR", work.resolve("cache").toString(),
+                "LINGUAGATE_UPSTREAM_BASE_URL", "http://127.0.0.1:9/v1"));
+        for (int run = 1; run <= 2; run++) {
+            if (run == 2) {
+                hub.close(); // the second start must come from the cache alone
+            }
+            int port = freePort();
+            env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            Path log = Files.createTempFile("linguagate", ".log");
+            Process app = start(env, log);
+            try {
+                awaitReady(app, port, log);
+                assertEquals(200, compress(port).statusCode(), "start " + run);
+            } finally {
+                stop(app);
+            }
+        }
+    }
+
+    @Test
+    void anUnknownHubModelRefusesToStartNamingIt(@TempDir Path work) throws Exception {
+        try (FakeHub hub = new FakeHub("test-org/other")) {
+            String output = failedStart(Map.of("LINGUAGATE_MODEL_ID", "test-org/missing",
+                    "LINGUAGATE_MODEL_HUB_URL", hub.url().toString(),
+                    "LINGUAGATE_MODEL_CACHE_DIR", work.toString(),
+                    "LINGUAGATE_UPSTREAM_BASE_URL", "http://127.0.0.1:9/v1"));
+            assertTrue(output.contains("test-org/missing"), output);
+            assertTrue(output.contains("LINGUAGATE_MODEL_ID"), output);
         }
     }
 
