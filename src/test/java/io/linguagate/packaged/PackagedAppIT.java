@@ -135,6 +135,30 @@ class PackagedAppIT {
     }
 
     @Test
+    void prefetchOnlyFillsTheCacheAndExits(@TempDir Path work) throws Exception {
+        String tokenizer = TinyTokenizerJson.bertWordPiece(TinyTokenizerJson.DEFAULT_BERT_WORDS, true);
+        Path checkpoint = RandomCheckpoint.sized(Family.BERT, TinyTokenizerJson.idCount(tokenizer), 512, 13)
+                .writeTo(work.resolve("checkpoint"));
+        try (FakeHub hub = new FakeHub("test-org/prefetch")
+                .file("config.json", Files.readAllBytes(checkpoint.resolve("config.json")))
+                .file("tokenizer.json", tokenizer.getBytes(StandardCharsets.UTF_8))
+                .file("model.safetensors", Files.readAllBytes(checkpoint.resolve("model.safetensors")))) {
+            Path log = Files.createTempFile("linguagate", ".log");
+            Process app = start(Map.of("LINGUAGATE_MODEL_ID", "test-org/prefetch",
+                    "LINGUAGATE_MODEL_HUB_URL", hub.url().toString(),
+                    "LINGUAGATE_MODEL_CACHE_DIR", work.resolve("cache").toString(),
+                    "LINGUAGATE_MODEL_PREFETCH_ONLY", "true",
+                    "QUARKUS_HTTP_PORT", Integer.toString(freePort())), log);
+            assertTrue(app.waitFor(60, TimeUnit.SECONDS), Files.readString(log));
+            assertEquals(0, app.exitValue(), Files.readString(log));
+            try (var files = Files.walk(work.resolve("cache"))) {
+                assertTrue(files.anyMatch(f -> f.getFileName().toString().equals("model.onnx")),
+                        "no converted model in the cache:\n" + Files.readString(log));
+            }
+        }
+    }
+
+    @Test
     void anUnknownHubModelRefusesToStartNamingIt(@TempDir Path work) throws Exception {
         try (FakeHub hub = new FakeHub("test-org/other")) {
             String output = failedStart(Map.of("LINGUAGATE_MODEL_ID", "test-org/missing",
