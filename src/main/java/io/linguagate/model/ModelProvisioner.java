@@ -68,8 +68,8 @@ final class ModelProvisioner {
             LOG.infof("Converting %s (%s) to ONNX, %s, once; later starts use %s", hubId(), fetched.weightsFile(),
                     options.describe(), onnx);
             CheckpointConverter.Result result = CheckpointConverter.convert(fetched.directory(), onnx, options);
-            LOG.infof("Converted in %d ms (%d MB)", result.elapsed().toMillis(),
-                    (result.onnxBytes() + result.externalDataBytes()) / (1024 * 1024));
+            LOG.infof("Converted in %d ms (%.1f MB)", result.elapsed().toMillis(),
+                    (result.onnxBytes() + result.externalDataBytes()) / (1024.0 * 1024.0));
         }
         return ModelDirectory.read(fetched.directory(), onnx, json);
     }
