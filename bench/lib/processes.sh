@@ -1,0 +1,23 @@
+# Process helpers shared by the benchmark scripts (sourced, not run).
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() { # first port from $1 that nothing listens on (20 tries)
+    local p="$1"
+    for _ in $(seq 1 20); do
+        if ! port_in_use "$p"; then echo "$p"; return 0; fi
+        p=$((p + 2))
+    done
+    return 1
+}
+
+wait_for() { # wait_for SECONDS PID CHECK-COMMAND...: polls every 0.2 s while PID lives
+    local seconds="$1" pid="$2"; shift 2
+    local tries=$((seconds * 5))
+    for _ in $(seq 1 "$tries"); do
+        if "$@" >/dev/null 2>&1; then return 0; fi
+        kill -0 "$pid" 2>/dev/null || return 1
+        sleep 0.2
+    done
+    return 1
+}
