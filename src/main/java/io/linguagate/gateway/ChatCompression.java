@@ -75,7 +75,7 @@ public class ChatCompression {
             // A plain proxy for this request: no worker hop, no token counting. A model that failed to load
             // (required=false) means compression is off on this gateway.
             String status = models.configured() || !settings.enabled() ? "disabled" : "skipped:no-model";
-            report(ctx, status, model, ChatOutcome.unchanged(status, 0), start);
+            report(ctx, model, ChatOutcome.unchanged(status, 0), start);
             return Future.succeededFuture(untouched);
         }
         Encoding encoding = encodings.forModel(model);
@@ -85,7 +85,7 @@ public class ChatCompression {
             if (decided.compareAndSet(false, true)) {
                 LOG.warnf("Chat compression took longer than linguagate.compression.timeout (%d ms); forwarded "
                         + "uncompressed", config.timeout().toMillis());
-                report(ctx, "failed-open:timeout", model, ChatOutcome.unchanged("failed-open:timeout", 0), start);
+                report(ctx, model, ChatOutcome.unchanged("failed-open:timeout", 0), start);
                 body.complete(untouched);
             }
         });
@@ -98,21 +98,22 @@ public class ChatCompression {
                     }
                     if (done.succeeded()) {
                         ChatOutcome outcome = done.result();
-                        report(ctx, outcome.status(), model, outcome, start);
+                        report(ctx, model, outcome, start);
                         body.complete(outcome.rewritten() ? serialize(root) : untouched);
                     } else if (done.cause() instanceof InvalidSegmentException bad) {
                         body.fail(invalid("messages", bad.getMessage()));
                     } else {
                         LOG.warnf("Chat compression failed, forwarded uncompressed: %s", done.cause().toString());
-                        report(ctx, "failed-open:error", model, ChatOutcome.unchanged("failed-open:error", 0), start);
+                        report(ctx, model, ChatOutcome.unchanged("failed-open:error", 0), start);
                         body.complete(untouched);
                     }
                 });
         return body.future();
     }
 
-    private void report(RoutingContext ctx, String status, String model, ChatOutcome outcome, long start) {
+    private void report(RoutingContext ctx, String model, ChatOutcome outcome, long start) {
         long nanos = System.nanoTime() - start;
+        String status = outcome.status();
         Savings savings = new Savings(model, outcome.originalTokens(), outcome.compressedTokens(),
                 prices.inputUsdPerMillion(model));
         boolean priced = savings.usdPerMillion().isPresent();
