@@ -2,6 +2,7 @@ package io.linguagate.gateway;
 
 import io.linguagate.model.InferenceException;
 import io.linguagate.upstream.HopByHopHeaders;
+import io.linguagate.upstream.LambdaRuntime;
 import io.linguagate.upstream.UpstreamBrokenException;
 import io.linguagate.upstream.UpstreamException;
 import io.linguagate.upstream.UpstreamStatusException;
@@ -47,8 +48,9 @@ public class ErrorResponder {
         if (error.status() == 503 || error.status() == 429) {
             response.putHeader("retry-after", "1");
         }
-        if (error.status() == 413 && ctx.request().version() != HttpVersion.HTTP_2) {
-            // The client may still be sending the rest of the body; do not keep reading it.
+        if (error.status() == 413 && ctx.request().version() != HttpVersion.HTTP_2 && !LambdaRuntime.active()) {
+            // The client may still be sending the rest of the body; do not keep reading it. (Under Lambda the body
+            // came whole in the event and there is no connection to close.)
             response.putHeader("connection", "close");
         }
         response.end(error.toJson());

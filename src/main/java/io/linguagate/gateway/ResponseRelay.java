@@ -2,6 +2,7 @@ package io.linguagate.gateway;
 
 import io.linguagate.config.UpstreamConfig;
 import io.linguagate.upstream.HopByHopHeaders;
+import io.linguagate.upstream.LambdaRuntime;
 import io.linguagate.upstream.UpstreamResponse;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -20,6 +21,8 @@ import org.jboss.logging.Logger;
  * Pipes an upstream response to the client as it arrives: status and end-to-end headers first, then body chunks
  * with back-pressure, never parsed and never buffered. A stream the upstream cuts is cut for the client too (with an
  * SSE error event first when the body is an event stream), so the client never mistakes it for a complete answer.
+ * In the AWS Lambda build, where API Gateway takes the answer as one document, a body of unknown length is collected
+ * and sent whole; a cut there resets the exchange, which the Lambda handler turns into a 500.
  */
 @ApplicationScoped
 public class ResponseRelay {
@@ -29,6 +32,7 @@ public class ResponseRelay {
     private final Vertx vertx;
     private final long streamIdleMillis;
     private final long bodyIdleMillis;
+    private final boolean buffered = LambdaRuntime.active();
 
     ResponseRelay(Vertx vertx, UpstreamConfig config) {
         this.vertx = vertx;
@@ -50,7 +54,11 @@ public class ResponseRelay {
         }
         HopByHopHeaders.copyEndToEnd(upstream.headers(), out.headers());
         boolean eventStream = isEventStream(upstream.getHeader("content-type"));
-        if (!out.headers().contains("content-length")) {
+        // In the Lambda build the whole answer leaves as one API Gateway document anyway: collect a body of unknown
+        // length and send it with its length, rather than chunked (Quarkus's Lambda handler would pass an empty
+        // Transfer-Encoding header on to API Gateway).
+        Buffer collected = buffered && !out.headers().contains("content-length") ? Buffer.buffer() : null;
+        if (collected == null && !out.headers().contains("content-length")) {
             out.setChunked(true);
         }
         AtomicBoolean brokeOff = new AtomicBoolean();
@@ -73,6 +81,10 @@ public class ResponseRelay {
         });
         upstream.handler(chunk -> {
             idle.touch();
+            if (collected != null) {
+                collected.appendBuffer(chunk);
+                return;
+            }
             out.write(chunk);
             if (out.writeQueueFull()) {
                 upstream.pause();
@@ -81,13 +93,17 @@ public class ResponseRelay {
         });
         upstream.endHandler(v -> {
             idle.stop();
-            out.end();
+            if (collected != null) {
+                out.end(collected);
+            } else {
+                out.end();
+            }
         });
         answer.onFailure(err -> {
             idle.stop();
             breakOff.accept(err);
         });
-        if (eventStream) {
+        if (eventStream && collected == null) {
             // Headers go out now, before the first event, so clients see status and headers immediately.
             out.writeHead();
         }
@@ -146,7 +162,7 @@ public class ResponseRelay {
         LOG.warnf("%s %s: upstream response broke off after %d bytes (%s); response reset so the client sees "
                 + "an incomplete answer", ctx.request().method(), ctx.request().path(), out.bytesWritten(),
                 err.getMessage());
-        if (eventStream) {
+        if (eventStream && !buffered) {
             JsonObject error = new JsonObject().put("error", new JsonObject()
                     .put("message", "The upstream stream broke off before it was complete.")
                     .put("type", "api_error")

@@ -3,6 +3,7 @@ package io.linguagate.upstream;
 import io.vertx.core.MultiMap;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -18,7 +19,7 @@ public final class HopByHopHeaders {
 
     /** Copies {@code from} into {@code to}, leaving out hop-by-hop headers and those the Connection header names. */
     public static void copyEndToEnd(MultiMap from, MultiMap to) {
-        Set<String> named = namedByConnection(from.get("connection"));
+        Set<String> named = namedByConnection(from.getAll("connection"));
         from.forEach(entry -> {
             String name = entry.getKey().toLowerCase(Locale.ROOT);
             if (!NAMES.contains(name) && !named.contains(name)) {
@@ -27,11 +28,16 @@ public final class HopByHopHeaders {
         });
     }
 
-    private static Set<String> namedByConnection(String connection) {
-        if (connection == null || connection.isBlank()) {
+    private static Set<String> namedByConnection(List<String> connection) {
+        if (connection.isEmpty()) {
             return Set.of();
         }
-        // A set that tolerates repeats: "Connection: keep-alive, keep-alive" is legal.
-        return new HashSet<>(Arrays.asList(connection.toLowerCase(Locale.ROOT).replace(" ", "").split(",")));
+        // Every Connection line counts (AWS Lambda's HTTP handler splits one line into several); a set tolerates
+        // repeats: "Connection: keep-alive, keep-alive" is legal.
+        Set<String> named = new HashSet<>();
+        for (String line : connection) {
+            named.addAll(Arrays.asList(line.toLowerCase(Locale.ROOT).replace(" ", "").split(",")));
+        }
+        return named;
     }
 }

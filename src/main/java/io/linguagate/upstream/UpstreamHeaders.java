@@ -13,6 +13,7 @@ public class UpstreamHeaders {
     private final UpstreamConfig upstream;
     private final boolean gatewayChecksKeys;
     private final boolean gatewayTraces;
+    private final boolean identityEncoding = LambdaRuntime.active();
 
     UpstreamHeaders(UpstreamConfig upstream, AuthConfig auth,
             @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean tracingDisabled) {
@@ -50,6 +51,10 @@ public class UpstreamHeaders {
                 case API_KEY -> out.set("api-key", key);
             }
         });
+        if (identityEncoding) {
+            // Lambda: the response body must arrive unencoded (see LambdaRuntime); the client still gets valid HTTP.
+            out.set("accept-encoding", "identity");
+        }
         upstream.headers().forEach(out::set);
         return out;
     }
