@@ -113,20 +113,12 @@ fi
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/linguagate-chat-bench.XXXXXX")"
 PIDS=()
 
+# port_in_use, free_port, wait_for, stop_all
+source "$ROOT/bench/lib/processes.sh"
+
 cleanup() {
     local status=$?
-    local pid
-    for pid in "${PIDS[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${PIDS[@]}"; do
-        for _ in $(seq 1 100); do   # up to 10 s for a graceful stop
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
+    stop_all "${PIDS[@]}"
     if [[ $status -ne 0 ]]; then
         echo "chat-bench: logs kept in $WORK" >&2
     else
@@ -137,8 +129,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# port_in_use, free_port, wait_for
-source "$ROOT/bench/lib/processes.sh"
 
 echo "compiling bench/ChatBench.java and bench/GatewayBench.java ..."
 "$JAVA_HOME/bin/javac" -d "$WORK/classes" bench/ChatBench.java bench/GatewayBench.java || die "javac failed"

@@ -115,20 +115,12 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/linguagate-bench.XXXXXX")"
 PIDS=()
 KEEP_LOGS=0
 
+# port_in_use, free_port, wait_for, stop_all
+source "$ROOT/bench/lib/processes.sh"
+
 cleanup() {
     local status=$?
-    local pid
-    for pid in "${PIDS[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${PIDS[@]}"; do
-        for _ in $(seq 1 100); do   # up to 10 s for a graceful stop
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
+    stop_all "${PIDS[@]}"
     if [[ $status -ne 0 || $KEEP_LOGS -eq 1 ]]; then
         echo "gateway-bench: logs kept in $WORK" >&2
     else
@@ -139,8 +131,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# port_in_use, free_port, wait_for
-source "$ROOT/bench/lib/processes.sh"
 
 echo "compiling bench/GatewayBench.java ..."
 "$JDK/bin/javac" -d "$WORK/classes" "$ROOT/bench/GatewayBench.java" || die "javac failed"

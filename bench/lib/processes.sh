@@ -21,3 +21,18 @@ wait_for() { # wait_for SECONDS PID CHECK-COMMAND...: polls every 0.2 s while PI
     done
     return 1
 }
+
+stop_all() { # stop_all PID...: TERM each, up to 10 s for a graceful stop, then KILL
+    local pid
+    for pid in "$@"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "$@"; do
+        for _ in $(seq 1 100); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+}
