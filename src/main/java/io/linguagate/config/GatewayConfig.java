@@ -3,6 +3,7 @@ package io.linguagate.config;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
 /** Limits of the gateway's own HTTP surface (prefix {@code linguagate}). */
 @ConfigMapping(prefix = "linguagate")
@@ -22,4 +23,11 @@ public interface GatewayConfig {
     /** Requests handled at once (all routes, streams included); beyond it clients get 503 {@code gateway_overloaded}. */
     @WithDefault("1024")
     int maxConcurrentRequests();
+
+    /**
+     * Readiness goes DOWN when every request permit has been held this long with none given back (the gateway
+     * would refuse all traffic); it comes back UP as soon as exchanges finish again.
+     */
+    @WithDefault("30s")
+    Duration capacityStuckAfter();
 }

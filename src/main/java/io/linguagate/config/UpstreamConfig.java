@@ -35,9 +35,24 @@ public interface UpstreamConfig {
     @WithDefault("300s")
     Duration streamIdleTimeout();
 
+    /**
+     * Longest time a 429/5xx answer's body is held to decide on a retry; past it (or past the replay buffer) what
+     * arrived is relayed and the rest streams through, with no retry.
+     */
+    @WithDefault("5s")
+    Duration errorBodyTimeout();
+
     /** Longest wait for a TCP/TLS connection to the upstream. */
     @WithDefault("10s")
     Duration connectTimeout();
+
+    /**
+     * How long an idle pooled connection to the upstream is kept. Below common server keep-alive limits (Node and
+     * uvicorn/vLLM close after 5 s, nginx after 75 s), so the gateway rarely writes on a connection the upstream is
+     * closing; when it does, the request is sent once more on a new connection.
+     */
+    @WithDefault("4s")
+    Duration poolIdleTimeout();
 
     /** Connection pool size towards the upstream (HTTP/1.1 connections). */
     @WithDefault("512")

@@ -3,6 +3,8 @@ package io.linguagate.gateway;
 import io.linguagate.model.InferenceException;
 import io.linguagate.upstream.HopByHopHeaders;
 import io.linguagate.upstream.LambdaRuntime;
+import io.linguagate.upstream.SecretScrubber;
+import io.linguagate.upstream.UpstreamBadResponseException;
 import io.linguagate.upstream.UpstreamBrokenException;
 import io.linguagate.upstream.UpstreamException;
 import io.linguagate.upstream.UpstreamStatusException;
@@ -21,6 +23,12 @@ public class ErrorResponder {
 
     private static final Logger LOG = Logger.getLogger(ErrorResponder.class);
 
+    private final SecretScrubber secrets;
+
+    ErrorResponder(SecretScrubber secrets) {
+        this.secrets = secrets;
+    }
+
     /** Answers {@code ctx} for {@code failure}, unless the response has already started (then it is cut). */
     public void fail(RoutingContext ctx, Throwable failure) {
         HttpServerResponse response = ctx.response();
@@ -28,7 +36,7 @@ public class ErrorResponder {
             // Too late for a status: ending cleanly would tell the client the body was complete.
             LOG.warnf("%s %s: failed after the response started (%s); connection closed",
                     ctx.request().method(), ctx.request().path(), failure.getMessage());
-            response.reset();
+            ClientExchange.abort(ctx);
             return;
         }
         if (failure instanceof UpstreamStatusException status) {
@@ -56,15 +64,16 @@ public class ErrorResponder {
         response.end(error.toJson());
     }
 
-    /** Retries are over: the client gets the upstream's own answer, as the upstream sent it. */
-    private static void relay(HttpServerResponse response, UpstreamStatusException answer) {
+    /** Retries are over: the client gets the upstream's own answer, as the upstream sent it (minus our key). */
+    private void relay(HttpServerResponse response, UpstreamStatusException answer) {
         response.setStatusCode(answer.status());
         if (answer.statusMessage() != null) {
             response.setStatusMessage(answer.statusMessage());
         }
         HopByHopHeaders.copyEndToEnd(answer.headers(), response.headers());
+        secrets.scrub(response.headers());
         response.headers().remove("content-length");
-        response.end(answer.body());
+        response.end(secrets.scrub(answer.body()));
     }
 
     private OpenAiError toError(RoutingContext ctx, Throwable failure) {
@@ -84,6 +93,13 @@ public class ErrorResponder {
                 LOG.warnf("%s: answered 504: %s", where, t.getMessage());
                 yield new OpenAiError(504, "api_error", "upstream_timeout", null,
                         "The upstream API did not answer in time.");
+            }
+            case UpstreamBadResponseException b -> {
+                LOG.warnf("%s: answered 502: %s. The upstream (linguagate.upstream.base-url) is not speaking HTTP "
+                        + "as expected: check that the URL points at an HTTP API, not another service.", where,
+                        b.getMessage());
+                yield new OpenAiError(502, "api_error", "upstream_bad_response", null,
+                        "The upstream API sent an answer that is not valid HTTP.");
             }
             case UpstreamBrokenException b -> {
                 LOG.warnf("%s: answered 502: %s", where, b.getMessage());

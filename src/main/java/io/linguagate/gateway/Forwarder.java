@@ -1,5 +1,6 @@
 package io.linguagate.gateway;
 
+import io.linguagate.upstream.Cancellation;
 import io.linguagate.upstream.UpstreamClient;
 import io.linguagate.upstream.UpstreamRequest;
 import io.vertx.ext.web.RoutingContext;
@@ -20,7 +21,9 @@ public class Forwarder {
     }
 
     public void forward(RoutingContext ctx, UpstreamRequest request) {
-        upstream.send(request).subscribe().with(
+        Cancellation cancellation = new Cancellation();
+        ClientExchange.whenClientGone(ctx, cancellation::cancel);
+        upstream.send(request, cancellation).subscribe().with(
                 response -> relay.relay(ctx, response),
                 failure -> errors.fail(ctx, failure));
     }

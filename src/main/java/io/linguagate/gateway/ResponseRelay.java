@@ -3,6 +3,9 @@ package io.linguagate.gateway;
 import io.linguagate.config.UpstreamConfig;
 import io.linguagate.upstream.HopByHopHeaders;
 import io.linguagate.upstream.LambdaRuntime;
+import io.linguagate.upstream.SecretScrubber;
+import io.linguagate.upstream.UpstreamClient;
+import io.linguagate.upstream.UpstreamTimeoutException;
 import io.linguagate.upstream.UpstreamResponse;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -30,12 +33,16 @@ public class ResponseRelay {
     private static final Logger LOG = Logger.getLogger(ResponseRelay.class);
 
     private final Vertx vertx;
+    private final ErrorResponder errors;
+    private final SecretScrubber secrets;
     private final long streamIdleMillis;
     private final long bodyIdleMillis;
     private final boolean buffered = LambdaRuntime.active();
 
-    ResponseRelay(Vertx vertx, UpstreamConfig config) {
+    ResponseRelay(Vertx vertx, UpstreamConfig config, ErrorResponder errors, SecretScrubber secrets) {
         this.vertx = vertx;
+        this.errors = errors;
+        this.secrets = secrets;
         this.streamIdleMillis = config.streamIdleTimeout().toMillis();
         this.bodyIdleMillis = config.timeout().toMillis();
     }
@@ -46,6 +53,7 @@ public class ResponseRelay {
         HttpClientRequest upstreamRequest = upstream.request();
         if (out.closed()) {
             upstreamRequest.reset();
+            ClientExchange.abort(ctx);
             return;
         }
         out.setStatusCode(upstream.statusCode());
@@ -53,7 +61,17 @@ public class ResponseRelay {
             out.setStatusMessage(upstream.statusMessage());
         }
         HopByHopHeaders.copyEndToEnd(upstream.headers(), out.headers());
+        // Error answers may echo the request's headers, the gateway's own upstream key among them.
+        SecretScrubber.Stream scrub = upstream.statusCode() >= 400 && secrets.active() ? secrets.stream() : null;
+        if (scrub != null) {
+            secrets.scrub(out.headers());
+        }
         boolean eventStream = isEventStream(upstream.getHeader("content-type"));
+        if (eventStream) {
+            // A stream that breaks off ends with our error event: a declared length would make the cut look like a
+            // complete body (or be overrun by the event). Chunked framing keeps every cut visible.
+            out.headers().remove("content-length");
+        }
         // In the Lambda build the whole answer leaves as one API Gateway document anyway: collect a body of unknown
         // length and send it with its length, rather than chunked (Quarkus's Lambda handler would pass an empty
         // Transfer-Encoding header on to API Gateway).
@@ -74,13 +92,10 @@ public class ResponseRelay {
             breakOff.accept(silent);
         });
         // The client left: stop the upstream from generating (and billing) an answer nobody reads.
-        out.closeHandler(v -> {
-            if (!out.ended()) {
-                upstreamRequest.reset();
-            }
-        });
-        upstream.handler(chunk -> {
+        ClientExchange.whenClientGone(ctx, upstreamRequest::reset);
+        upstream.handler(received -> {
             idle.touch();
+            Buffer chunk = scrub == null ? received : scrub.next(received);
             if (collected != null) {
                 collected.appendBuffer(chunk);
                 return;
@@ -93,21 +108,33 @@ public class ResponseRelay {
         });
         upstream.endHandler(v -> {
             idle.stop();
+            Buffer rest = scrub == null ? Buffer.buffer() : scrub.rest();
             if (collected != null) {
-                out.end(collected);
+                out.end(collected.appendBuffer(rest));
             } else {
-                out.end();
+                out.end(rest);
             }
         });
-        answer.onFailure(err -> {
-            idle.stop();
-            breakOff.accept(err);
-        });
-        if (eventStream && collected == null) {
+        if (answer.held() != null && answer.held().length() > 0) {
+            // The start of an error body, read while deciding on a retry.
+            idle.touch();
+            Buffer held = scrub == null ? answer.held() : scrub.next(answer.held());
+            if (collected != null) {
+                collected.appendBuffer(held);
+            } else {
+                out.write(held);
+            }
+        } else if (eventStream && collected == null) {
             // Headers go out now, before the first event, so clients see status and headers immediately.
             out.writeHead();
         }
         upstream.resume();
+        // Registered after resume(), on this context: a failure that came while the body was paused is handled
+        // after the bytes that arrived before it have been relayed.
+        vertx.getOrCreateContext().runOnContext(v -> answer.onFailure(err -> {
+            idle.stop();
+            breakOff.accept(err);
+        }));
     }
 
     /**
@@ -159,6 +186,14 @@ public class ResponseRelay {
         if (out.ended() || out.closed()) {
             return;
         }
+        if (!out.headWritten()) {
+            // Nothing reached the client yet: it can still get a proper error instead of a cut.
+            out.headers().clear();
+            errors.fail(ctx, err instanceof TimeoutException ? new UpstreamTimeoutException(
+                    "the upstream sent headers, then nothing for " + bodyIdleMillis + " ms", err)
+                    : UpstreamClient.brokenOff(err));
+            return;
+        }
         LOG.warnf("%s %s: upstream response broke off after %d bytes (%s); response reset so the client sees "
                 + "an incomplete answer", ctx.request().method(), ctx.request().path(), out.bytesWritten(),
                 err.getMessage());
@@ -169,10 +204,10 @@ public class ResponseRelay {
                     .put("param", null)
                     .put("code", "upstream_stream_interrupted"));
             Buffer event = Buffer.buffer("event: error\ndata: ").appendBuffer(error.toBuffer()).appendString("\n\n");
-            out.write(event).onComplete(done -> out.reset());
-        } else {
-            out.reset();
+            // The connection closes once the event is flushed.
+            out.write(event);
         }
+        ClientExchange.abort(ctx);
     }
 
     static boolean isEventStream(String contentType) {

@@ -1,27 +1,34 @@
 package io.linguagate.upstream;
 
+import io.linguagate.config.GatewayConfig;
 import io.linguagate.config.UpstreamConfig;
 import io.linguagate.observability.GatewayMetrics;
+import io.netty.channel.ChannelPipeline;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.streams.ReadStream;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.core.streams.ReadStream;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import io.vertx.core.VertxException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
@@ -30,38 +37,64 @@ import org.jboss.logging.Logger;
  * caller can relay it. Uses Vert.x's HTTP client (the engine under Quarkus REST Client) directly because a proxy must
  * relay raw bytes, arbitrary paths and streams without (de)serialising them. Retries and the circuit breaker are
  * SmallRye Fault Tolerance guards around the part of the call that is safe to repeat: everything before the first
- * response byte is given to the client.
+ * response byte is given to the client. Every connection gets an {@link InterimReplyFilter}, so interim replies and
+ * non-HTTP answers never desynchronise a pooled connection.
  */
 @ApplicationScoped
 public class UpstreamClient {
 
     private static final Logger LOG = Logger.getLogger(UpstreamClient.class);
-    /** Error bodies are held in memory to be retried or relayed; anything larger is relayed as a stream instead. */
-    private static final long MAX_HELD_ERROR_BODY = 1024 * 1024;
 
-    private final HttpClient http;
+    private final Vertx vertx;
+    private final HttpClient pooled;
+    /** For the one resend after a pooled connection turned out closed: always a new connection. */
+    private final HttpClient fresh;
+    /** Pooled connections that already carried an exchange: a failure on one of them may just mean it went stale. */
+    private final Set<HttpConnection> used = ConcurrentHashMap.newKeySet();
     private final UpstreamTarget target;
     private final UpstreamConfig config;
     private final GatewayMetrics metrics;
+    private final long maxHeldErrorBody;
+    private final long errorBodyMillis;
     private final TypedGuard<Uni<UpstreamResponse>> guard;
 
-    UpstreamClient(Vertx vertx, UpstreamConfig config, GatewayMetrics metrics) {
+    UpstreamClient(Vertx vertx, UpstreamConfig config, GatewayConfig gateway, GatewayMetrics metrics) {
+        this.vertx = vertx;
         this.config = config;
         this.metrics = metrics;
         this.target = UpstreamTarget.of(config);
-        this.http = vertx.createHttpClient(new HttpClientOptions()
+        this.maxHeldErrorBody = gateway.replayBufferSize().asLongValue();
+        this.errorBodyMillis = config.errorBodyTimeout().toMillis();
+        this.pooled = client(vertx, true);
+        this.fresh = client(vertx, false);
+        this.guard = UpstreamGuard.build(config, metrics);
+    }
+
+    private HttpClient client(Vertx vertx, boolean keepAlive) {
+        HttpClientOptions options = new HttpClientOptions()
                 .setDefaultHost(target.host())
                 .setDefaultPort(target.port())
                 .setSsl(target.tls())
                 .setVerifyHost(true)
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setMaxPoolSize(config.maxConnections())
-                .setKeepAlive(true)
-                // Below common server keep-alive timeouts (OpenAI ~60 s+), so we rarely write on a closed socket.
-                .setKeepAliveTimeout(30)
+                .setKeepAlive(keepAlive)
+                .setKeepAliveTimeout((int) Math.max(1, config.poolIdleTimeout().toSeconds()))
                 .setDecompressionSupported(false)
-                .setTryUseCompression(false));
-        this.guard = UpstreamGuard.build(config, metrics);
+                .setTryUseCompression(false);
+        return vertx.httpClientBuilder().with(options).withConnectHandler(this::connected).build();
+    }
+
+    private void connected(HttpConnection connection) {
+        if (connection instanceof ConnectionBase base) {
+            ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
+            if (pipeline.get("codec") != null) {
+                pipeline.addAfter("codec", InterimReplyFilter.NAME, new InterimReplyFilter());
+            }
+        }
+        connection.closeHandler(v -> used.remove(connection));
+        // Failures reach the request and response that were in flight; Vert.x would also log each one at ERROR.
+        connection.exceptionHandler(err -> LOG.debugf("upstream connection failed: %s", err.getMessage()));
     }
 
     public UpstreamTarget target() {
@@ -69,28 +102,53 @@ public class UpstreamClient {
     }
 
     /** Sends the request (with retries and circuit breaker); the response comes back paused. */
-    public Uni<UpstreamResponse> send(UpstreamRequest request) {
-        return guard.get(() -> attempt(request));
+    public Uni<UpstreamResponse> send(UpstreamRequest request, Cancellation cancellation) {
+        return guard.get(() -> attempt(request, cancellation));
     }
 
-    private Uni<UpstreamResponse> attempt(UpstreamRequest request) {
+    private Uni<UpstreamResponse> attempt(UpstreamRequest request, Cancellation cancellation) {
         long start = System.nanoTime();
+        Future<UpstreamResponse> response = exchange(pooled, request, cancellation).recover(err -> {
+            if (err instanceof StaleConnection stale) {
+                if (!request.replayable() || cancellation.cancelled()) {
+                    return Future.failedFuture(stale.getCause());
+                }
+                LOG.debugf("pooled connection to %s was closed under the request; sending it once more on a new "
+                        + "connection", target.describe());
+                metrics.retry("stale_connection");
+                return exchange(fresh, request, cancellation).recover(again -> Future.failedFuture(
+                        again instanceof StaleConnection s ? s.getCause() : again));
+            }
+            return Future.failedFuture(err);
+        });
+        return Uni.createFrom().completionStage(response.toCompletionStage())
+                .onItemOrFailure().invoke((resp, err) -> metrics.upstreamAttempt(
+                        outcome(resp == null ? null : resp.http(), err), System.nanoTime() - start));
+    }
+
+    private Future<UpstreamResponse> exchange(HttpClient http, UpstreamRequest request, Cancellation cancellation) {
+        if (cancellation.cancelled()) {
+            return Future.failedFuture(new UpstreamBrokenException("the client went away before the call", null));
+        }
         RequestOptions options = new RequestOptions()
                 .setMethod(request.method())
                 .setURI(target.uri(request.pathAndQuery()))
                 .setHeaders(request.headers())
                 // Until response headers; streams and bodies get their own idle timeout when relayed.
                 .setIdleTimeout(config.timeout().toMillis());
-        Future<UpstreamResponse> response = http.request(options)
+        return http.request(options)
                 .recover(err -> Future.failedFuture(unreachable(err)))
-                .compose(req -> send(req, request))
+                .compose(req -> {
+                    cancellation.onCancel(req::reset);
+                    // Failures are handled through the response future; without a handler Vert.x logs each at ERROR.
+                    req.exceptionHandler(err -> LOG.debugf("upstream request failed: %s", err.getMessage()));
+                    boolean reused = http == pooled && !used.add(req.connection());
+                    return send(req, request, reused);
+                })
                 .compose(resp -> classify(resp, request.replayable()));
-        return Uni.createFrom().completionStage(response.toCompletionStage())
-                .onItemOrFailure().invoke((resp, err) -> metrics.upstreamAttempt(
-                        outcome(resp == null ? null : resp.http(), err), System.nanoTime() - start));
     }
 
-    private Future<HttpClientResponse> send(HttpClientRequest req, UpstreamRequest request) {
+    private Future<HttpClientResponse> send(HttpClientRequest req, UpstreamRequest request, boolean reused) {
         Future<HttpClientResponse> sent;
         if (request.body() != null) {
             sent = req.send(request.body());
@@ -99,7 +157,8 @@ public class UpstreamClient {
         } else {
             sent = req.send();
         }
-        return sent.recover(err -> Future.failedFuture(afterSend(err)));
+        return sent.recover(err -> Future.failedFuture(reused && err instanceof HttpClosedException
+                ? new StaleConnection(afterSend(err)) : afterSend(err)));
     }
 
     /**
@@ -129,21 +188,56 @@ public class UpstreamClient {
         return result.future();
     }
 
-    /** 429/5xx answers become exceptions (carrying the whole answer) so the guard can retry or count them. */
+    /**
+     * 429/5xx answers become exceptions (carrying the whole answer) so the guard can retry or count them. Their body
+     * is held only up to the replay buffer and for {@code error-body-timeout}: a larger or slower one is relayed as
+     * it comes (what was held first), with no retry.
+     */
     private Future<UpstreamResponse> classify(HttpClientResponse resp, boolean replayable) {
         int status = resp.statusCode();
         if (status != 429 && status < 500) {
             return Future.succeededFuture(new UpstreamResponse(resp));
         }
         String length = resp.getHeader("content-length");
-        if (length != null && parseLong(length) > MAX_HELD_ERROR_BODY) {
+        if (length != null && parseLong(length) > maxHeldErrorBody) {
             return Future.succeededFuture(new UpstreamResponse(resp));
         }
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(resp.headers());
-        return resp.body()
-                .recover(err -> Future.failedFuture(afterSend(err)))
-                .compose(body -> Future.failedFuture(
-                        new UpstreamStatusException(status, resp.statusMessage(), headers, body, replayable)));
+        Promise<UpstreamResponse> held = Promise.promise();
+        Buffer body = Buffer.buffer();
+        Runnable relayAsIs = () -> {
+            resp.pause();
+            if (held.tryComplete(new UpstreamResponse(resp, body))) {
+                LOG.debugf("upstream %d answer from %s is larger than %d bytes or slower than %d ms: relayed as it "
+                        + "comes, not retried", status, target.describe(), maxHeldErrorBody, errorBodyMillis);
+            }
+        };
+        long timer = vertx.setTimer(Math.max(1, errorBodyMillis), id -> relayAsIs.run());
+        resp.handler(chunk -> {
+            body.appendBuffer(chunk);
+            if (body.length() > maxHeldErrorBody) {
+                vertx.cancelTimer(timer);
+                relayAsIs.run();
+            }
+        });
+        resp.exceptionHandler(err -> {
+            vertx.cancelTimer(timer);
+            held.tryFail(brokenOff(InterimReplyFilter.explain(resp.request().connection(), err)));
+        });
+        resp.endHandler(v -> {
+            vertx.cancelTimer(timer);
+            held.tryFail(new UpstreamStatusException(status, resp.statusMessage(), headers, body, replayable));
+        });
+        return held.future();
+    }
+
+    /** What a failure of the connection while a response body was arriving means to the client. */
+    public static UpstreamException brokenOff(Throwable err) {
+        if (err instanceof UpstreamException known) {
+            return known;
+        }
+        return new UpstreamBrokenException("the upstream connection broke off during the answer: "
+                + (err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage()), err);
     }
 
     private UpstreamException unreachable(Throwable err) {
@@ -154,6 +248,9 @@ public class UpstreamClient {
 
     /** Classifies network failures; anything else (e.g. the client's body being refused) passes unchanged. */
     private Throwable afterSend(Throwable err) {
+        if (err instanceof UpstreamException) {
+            return err;
+        }
         if (err instanceof TimeoutException) {
             return new UpstreamTimeoutException("no answer from " + target.describe() + " within "
                     + config.timeout().toSeconds() + " s (linguagate.upstream.timeout)", err);
@@ -168,6 +265,13 @@ public class UpstreamClient {
         return err;
     }
 
+    /** A reused pooled connection was closed under the request before any answer: safe to send once more. */
+    private static final class StaleConnection extends RuntimeException {
+        StaleConnection(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
     private static String outcome(HttpClientResponse resp, Throwable err) {
         if (resp != null) {
             return Integer.toString(resp.statusCode());
@@ -177,6 +281,7 @@ public class UpstreamClient {
             case UpstreamUnreachableException u -> "unreachable";
             case UpstreamTimeoutException t -> "timeout";
             case UpstreamBrokenException b -> "broken";
+            case UpstreamBadResponseException b -> "bad_response";
             default -> "circuit_open";
         };
     }
@@ -191,7 +296,8 @@ public class UpstreamClient {
 
     @PreDestroy
     void close() {
-        http.close();
+        pooled.close();
+        fresh.close();
         LOG.debug("upstream client closed");
     }
 }

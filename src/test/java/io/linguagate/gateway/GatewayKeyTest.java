@@ -9,7 +9,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
@@ -119,6 +121,31 @@ class GatewayKeyTest {
         }
         for (String secret : List.of(UPSTREAM_KEY, GATEWAY_KEY, WRONG_KEY, "SECRET")) {
             assertFalse(observed.contains(secret), "leaked " + secret + " in:\n" + observed);
+        }
+    }
+
+    @Test
+    void errorAnswersThatEchoTheRequestNeverHandTheGatewaysKeyToTheClient() {
+        String echo = "{\"error\":{\"message\":\"bad request\",\"received_headers\":{\"authorization\":\"Bearer "
+                + UPSTREAM_KEY + "\"}},\"again\":\"" + UPSTREAM_KEY + "\"}";
+        // A held 503 (retried, then relayed), a streamed 400, and one bigger than the replay buffer (1 MB).
+        String big = "x".repeat(1_100_000) + UPSTREAM_KEY + "y".repeat(70_000);
+        upstream.stubFor(any(urlEqualTo("/v1/held")).willReturn(aResponse().withStatus(503)
+                .withHeader("x-echo", "Bearer " + UPSTREAM_KEY).withBody(echo)));
+        upstream.stubFor(any(urlEqualTo("/v1/streamed")).willReturn(aResponse().withStatus(400)
+                .withHeader("x-echo", "Bearer " + UPSTREAM_KEY).withBody(echo)));
+        upstream.stubFor(any(urlEqualTo("/v1/big")).willReturn(aResponse().withStatus(500).withBody(big)));
+
+        for (String path : List.of("/v1/held", "/v1/streamed", "/v1/big")) {
+            var response = given().header("Authorization", "Bearer " + GATEWAY_KEY).when().get(path)
+                    .then().extract();
+            String body = response.asString();
+            assertFalse(body.contains(UPSTREAM_KEY), path + ": " + body.substring(0, Math.min(300, body.length())));
+            assertFalse(String.valueOf(response.header("x-echo")).contains(UPSTREAM_KEY), path);
+            String masked = "*".repeat(UPSTREAM_KEY.length());
+            assertTrue(body.contains(masked), path + ": the key is masked in place");
+            assertEquals((path.equals("/v1/big") ? big : echo).length(),
+                    body.length(), path + ": masking keeps the length");
         }
     }
 

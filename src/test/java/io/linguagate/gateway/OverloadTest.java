@@ -29,7 +29,7 @@ class OverloadTest {
     public static class OneAtATime implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("linguagate.max-concurrent-requests", "1");
+            return Map.of("linguagate.max-concurrent-requests", "1", "linguagate.capacity-stuck-after", "1s");
         }
     }
 
@@ -64,5 +64,33 @@ class OverloadTest {
         upstream.script(req -> req.response().putHeader("content-type", "application/json").end("{}"));
         given().contentType("application/json").body("{\"messages\":[]}").when().post("/v1/chat/completions")
                 .then().statusCode(200);
+    }
+
+    @Test
+    void readinessGoesDownWhileEveryPermitIsHeldWithoutProgressAndComesBack() throws Exception {
+        CompletableFuture<Void> finish = new CompletableFuture<>();
+        upstream.script(req -> {
+            HttpServerResponse response = req.response().setChunked(true).putHeader("content-type",
+                    "text/event-stream");
+            response.write("data: {}\n\n");
+            finish.thenRun(() -> upstream.vertx().runOnContext(v -> response.end("data: [DONE]\n\n")));
+        });
+        HttpResponse<InputStream> open = HttpClient.newHttpClient().send(HttpRequest
+                .newBuilder(gateway.resolve("v1/chat/completions")).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"stream\":true,\"messages\":[]}")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, open.statusCode());
+        given().when().get("/q/health/ready").then().statusCode(200);
+
+        Thread.sleep(1500);
+        given().when().get("/q/health/ready").then().statusCode(503)
+                .body("checks.find { it.name == 'request-capacity' }.status", equalTo("DOWN"))
+                .body("checks.find { it.name == 'request-capacity' }.data.in-flight", equalTo(1));
+
+        finish.complete(null);
+        try (InputStream body = open.body()) {
+            body.readAllBytes();
+        }
+        given().when().get("/q/health/ready").then().statusCode(200);
     }
 }

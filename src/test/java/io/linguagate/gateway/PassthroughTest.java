@@ -8,13 +8,17 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
+import io.linguagate.support.LogCapture;
 import io.linguagate.support.WireMockUpstream;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -53,6 +57,20 @@ class PassthroughTest {
                 .then().statusCode(200).body("object", equalTo("list"));
         upstream.verify(WireMock.getRequestedFor(urlEqualTo("/v1/models"))
                 .withHeader("Authorization", WireMock.equalTo("Bearer sk-client")));
+    }
+
+    @Test
+    void theAccessLogShowsThePathButNeverTheQueryString() throws Exception {
+        upstream.stubFor(get(urlPathEqualTo("/v1/models")).willReturn(aResponse().withStatus(200).withBody("{}")));
+        try (LogCapture logs = LogCapture.install()) {
+            given().when().get("/v1/models?api_key=sk-query-SECRET-91").then().statusCode(200);
+            for (int i = 0; i < 100 && logs.lines().stream().noneMatch(l -> l.contains("GET /v1/models 200")); i++) {
+                Thread.sleep(20);
+            }
+            assertTrue(logs.lines().stream().anyMatch(l -> l.contains("GET /v1/models 200")), logs.all());
+            assertFalse(logs.all().contains("SECRET"), logs.all());
+        }
+        upstream.verify(WireMock.getRequestedFor(urlEqualTo("/v1/models?api_key=sk-query-SECRET-91")));
     }
 
     @Test

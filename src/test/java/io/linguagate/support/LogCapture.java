@@ -11,7 +11,15 @@ import org.jboss.logmanager.ExtLogRecord;
 /** Collects every log line the application writes while installed, formatted with its parameters. */
 public final class LogCapture extends Handler implements AutoCloseable {
 
+    /** Marks a line logged with a throwable, i.e. one that prints a stack trace. */
+    private static final String THROWN = " \u2014thrown: ";
+
     private final List<String> lines = new CopyOnWriteArrayList<>();
+
+    /** Whether the line was logged with a throwable (a stack trace in the real log). */
+    public static boolean hasStackTrace(String line) {
+        return line.contains(THROWN);
+    }
 
     public static LogCapture install() {
         LogCapture capture = new LogCapture();
@@ -24,7 +32,7 @@ public final class LogCapture extends Handler implements AutoCloseable {
         String message = record instanceof ExtLogRecord ext ? ext.getFormattedMessage()
                 : new SimpleFormatter().formatMessage(record);
         Throwable thrown = record.getThrown();
-        lines.add(record.getLoggerName() + " " + message + (thrown == null ? "" : " " + thrown));
+        lines.add(record.getLoggerName() + " " + message + (thrown == null ? "" : THROWN + thrown));
     }
 
     public List<String> lines() {
