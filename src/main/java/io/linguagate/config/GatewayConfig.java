@@ -14,6 +14,13 @@ public interface GatewayConfig {
     MemorySize maxBodySize();
 
     /**
+     * Longest time a client may take to send its whole request body (bodies read into memory and uploads streamed
+     * through alike); slower ones get 408 and the connection is closed.
+     */
+    @WithDefault("30s")
+    Duration clientBodyTimeout();
+
+    /**
      * Passthrough bodies up to this size are held in memory so a 429/502/503 answer can be retried; larger ones
      * (file uploads) stream straight to the upstream and are retried only when no byte was sent.
      */
@@ -30,4 +37,11 @@ public interface GatewayConfig {
      */
     @WithDefault("30s")
     Duration capacityStuckAfter();
+
+    /**
+     * On SIGTERM, how long in-flight requests and streams may take to finish (new requests get 503 meanwhile);
+     * the rest are then ended, streams with an SSE error event. Below Kubernetes' default 30 s termination grace.
+     */
+    @WithDefault("25s")
+    Duration shutdownGrace();
 }

@@ -2,6 +2,7 @@ package io.linguagate.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -80,6 +81,14 @@ public interface UpstreamConfig {
         /** A Retry-After longer than this is not waited for: the upstream's answer goes to the client. */
         @WithDefault("10s")
         Duration maxRetryAfter();
+
+        /**
+         * Retry 429 answers too. Off by default: clients (every OpenAI SDK) back off on 429 themselves, and a gateway
+         * retrying as well turns one rate-limited call into several upstream calls.
+         */
+        @WithName("on-429")
+        @WithDefault("false")
+        boolean on429();
 
         /** Bound on the total time spent retrying one request. */
         @WithDefault("20s")

@@ -3,6 +3,7 @@ package io.linguagate.gateway;
 import io.linguagate.config.GatewayConfig;
 import io.linguagate.observability.GatewayMetrics;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Set;
@@ -40,9 +41,12 @@ public class Admission {
     public Handler<RoutingContext> guard(String route, Handler<RoutingContext> handler) {
         return ctx -> {
             if (draining) {
+                // HTTP/1.1: the client should not send its next request on this connection.
+                if (ctx.request().version() != HttpVersion.HTTP_2) {
+                    ctx.response().putHeader("connection", "close");
+                }
                 refuse(ctx, route, "shutting_down", new OpenAiError(503, "api_error", "gateway_shutting_down", null,
                         "The gateway is shutting down. Retry on another instance."));
-                ctx.response().putHeader("connection", "close");
                 return;
             }
             if (inFlight.incrementAndGet() > limit) {

@@ -7,7 +7,11 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Consumer;
 
-/** Reads a request body into memory, refusing it with 413 as soon as it passes the size limit. */
+/**
+ * Reads a request body into memory, refusing it with 413 as soon as it passes the size limit and with 408 when it
+ * has not arrived whole within the body timeout. The buffer grows with the bytes that arrive: a declared
+ * Content-Length is a claim, not an allocation.
+ */
 final class BoundedBody {
 
     private BoundedBody() {
@@ -17,8 +21,9 @@ final class BoundedBody {
      * Reads the body of {@code ctx}'s request, then hands it to {@code then}; a read failure or anything
      * {@code then} throws becomes the client's error answer.
      */
-    static void readThen(RoutingContext ctx, long maxBytes, ErrorResponder errors, Consumer<Buffer> then) {
-        read(ctx.request(), maxBytes).onComplete(read -> {
+    static void readThen(RoutingContext ctx, long maxBytes, long timeoutMillis, ErrorResponder errors,
+            Consumer<Buffer> then) {
+        read(ctx, maxBytes, timeoutMillis).onComplete(read -> {
             if (read.failed()) {
                 errors.fail(ctx, read.cause());
                 return;
@@ -31,13 +36,19 @@ final class BoundedBody {
         });
     }
 
-    static Future<Buffer> read(HttpServerRequest request, long maxBytes) {
+    static Future<Buffer> read(RoutingContext ctx, long maxBytes, long timeoutMillis) {
+        HttpServerRequest request = ctx.request();
         long declared = declaredLength(request);
         if (declared > maxBytes) {
             return Future.failedFuture(tooLarge(maxBytes));
         }
         Promise<Buffer> promise = Promise.promise();
-        Buffer body = Buffer.buffer(declared > 0 ? (int) declared : 1024);
+        Buffer body = Buffer.buffer();
+        long timer = ctx.vertx().setTimer(Math.max(1, timeoutMillis), id -> {
+            request.pause();
+            promise.tryFail(tooSlow(timeoutMillis));
+        });
+        promise.future().onComplete(done -> ctx.vertx().cancelTimer(timer));
         request.handler(chunk -> {
             if (promise.future().isComplete()) {
                 return;
@@ -66,6 +77,12 @@ final class BoundedBody {
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    static GatewayException tooSlow(long timeoutMillis) {
+        return new GatewayException(new OpenAiError(408, "invalid_request_error", "request_timeout", null,
+                "The request body did not arrive within " + timeoutMillis / 1000.0 + " s "
+                        + "(linguagate.client-body-timeout)."));
     }
 
     static GatewayException tooLarge(long maxBytes) {

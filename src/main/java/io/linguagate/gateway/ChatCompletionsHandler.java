@@ -20,6 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class ChatCompletionsHandler {
 
     private final long maxBodyBytes;
+    private final long bodyTimeoutMillis;
     private final UpstreamHeaders headers;
     private final Forwarder forwarder;
     private final ErrorResponder errors;
@@ -28,6 +29,7 @@ public class ChatCompletionsHandler {
     ChatCompletionsHandler(GatewayConfig config, UpstreamHeaders headers, Forwarder forwarder,
             ErrorResponder errors, ChatCompression compression) {
         this.maxBodyBytes = config.maxBodySize().asLongValue();
+        this.bodyTimeoutMillis = config.clientBodyTimeout().toMillis();
         this.headers = headers;
         this.forwarder = forwarder;
         this.errors = errors;
@@ -35,7 +37,8 @@ public class ChatCompletionsHandler {
     }
 
     public void handle(RoutingContext ctx) {
-        BoundedBody.readThen(ctx, maxBodyBytes, errors, original -> {
+        String path = Forwarder.pathBelowV1(ctx);
+        BoundedBody.readThen(ctx, maxBodyBytes, bodyTimeoutMillis, errors, original -> {
             JsonNode root = JsonBodies.parse(original);
             validate(root);
             compression.apply(ctx, (ObjectNode) root, original).onComplete(body -> {
@@ -46,7 +49,7 @@ public class ChatCompletionsHandler {
                 MultiMap upstreamHeaders = headers.forUpstream(ctx.request().headers(), true);
                 // The gateway's own controls are not the upstream's business.
                 upstreamHeaders.remove(RequestSettings.HEADER_SWITCH).remove(RequestSettings.HEADER_RATE);
-                forwarder.forward(ctx, new UpstreamRequest(HttpMethod.POST, Forwarder.pathBelowV1(ctx),
+                forwarder.forward(ctx, new UpstreamRequest(HttpMethod.POST, path,
                         upstreamHeaders, body.result(), null));
             });
         });

@@ -1,5 +1,7 @@
 package io.linguagate.gateway;
 
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,6 +19,8 @@ public final class ClientExchange {
     private static final String KEY = ClientExchange.class.getName();
 
     private final RoutingContext ctx;
+    /** The event loop the request arrived on: where its response is written. */
+    private final Context context = Vertx.currentContext();
     private final long startNanos = System.nanoTime();
     private final Consumer<ClientExchange> onFinish;
     private final AtomicBoolean finished = new AtomicBoolean();
@@ -68,6 +72,36 @@ public final class ClientExchange {
     RoutingContext context() {
         return ctx;
     }
+
+    /**
+     * Ends the exchange for a shutdown, on its own event loop: a stream that has started gets a final SSE
+     * {@code event: error} and is cut, a body that has started is cut, and a request still waiting for its answer
+     * gets {@code error} (its upstream call is abandoned).
+     */
+    void endForShutdown(OpenAiError error, ErrorResponder errors) {
+        Runnable end = () -> {
+            if (finished.get()) {
+                return;
+            }
+            var out = ctx.response();
+            if (!out.headWritten()) {
+                clientGone();
+                errors.send(ctx, error);
+                finish();
+                return;
+            }
+            if (ResponseRelay.isEventStream(out.headers().get("content-type"))) {
+                out.write(error.toEvent());
+            }
+            abort(ctx);
+        };
+        if (context != null) {
+            context.runOnContext(v -> end.run());
+        } else {
+            end.run();
+        }
+    }
+
 
     long elapsedNanos() {
         return System.nanoTime() - startNanos;

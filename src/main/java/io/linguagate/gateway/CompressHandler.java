@@ -31,6 +31,7 @@ public class CompressHandler {
     static final String DEFAULT_ENCODING = "cl100k_base";
 
     private final long maxBodyBytes;
+    private final long bodyTimeoutMillis;
     private final ModelService models;
     private final TargetEncodings encodings;
     private final PriceTable prices;
@@ -40,6 +41,7 @@ public class CompressHandler {
     CompressHandler(GatewayConfig config, ModelService models, TargetEncodings encodings, PriceTable prices,
             ObjectMapper json, ErrorResponder errors) {
         this.maxBodyBytes = config.maxBodySize().asLongValue();
+        this.bodyTimeoutMillis = config.clientBodyTimeout().toMillis();
         this.models = models;
         this.encodings = encodings;
         this.prices = prices;
@@ -48,7 +50,7 @@ public class CompressHandler {
     }
 
     public void handle(RoutingContext ctx) {
-        BoundedBody.readThen(ctx, maxBodyBytes, errors, body -> {
+        BoundedBody.readThen(ctx, maxBodyBytes, bodyTimeoutMillis, errors, body -> {
             CompressRequest request = CompressRequest.parse(JsonBodies.parse(body));
             Encoding encoding = encodingOf(request);
             ClassifierModel model = models.ready().orElseThrow(() -> new GatewayException(new OpenAiError(503,

@@ -56,7 +56,7 @@ public class ErrorResponder {
         if (error.status() == 503 || error.status() == 429) {
             response.putHeader("retry-after", "1");
         }
-        if (error.status() == 413 && ctx.request().version() != HttpVersion.HTTP_2 && !LambdaRuntime.active()) {
+        if ((error.status() == 413 || error.status() == 408) && ctx.request().version() != HttpVersion.HTTP_2 && !LambdaRuntime.active()) {
             // The client may still be sending the rest of the body; do not keep reading it. (Under Lambda the body
             // came whole in the event and there is no connection to close.)
             response.putHeader("connection", "close");

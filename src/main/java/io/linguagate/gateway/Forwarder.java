@@ -28,9 +28,8 @@ public class Forwarder {
                 failure -> errors.fail(ctx, failure));
     }
 
-    /** The path below the gateway's {@code /v1} prefix, with the client's raw query string. */
+    /** The path below the gateway's {@code /v1} prefix, with the client's raw query string (400 if it could escape). */
     static String pathBelowV1(RoutingContext ctx) {
-        String uri = ctx.request().uri();
-        return uri.startsWith("/v1") ? uri.substring(3) : uri;
+        return UpstreamPath.below(ctx.request());
     }
 }

@@ -1,6 +1,7 @@
 package io.linguagate.gateway;
 
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -12,9 +13,26 @@ import jakarta.enterprise.event.Observes;
 public class GatewayRoutes {
 
     void mount(@Observes Router router, Admission admission, ChatCompletionsHandler chat,
-            CompressHandler compress, PassthroughHandler passthrough) {
+            CompressHandler compress, PassthroughHandler passthrough, ErrorResponder errors) {
         router.post("/v1/chat/completions").handler(admission.guard("chat_completions", chat::handle));
         router.post("/v1/compress").handler(admission.guard("compress", compress::handle));
         router.route("/v1/*").handler(admission.guard("passthrough", passthrough::handle));
+        // Anything else is not ours: an OpenAI-shaped 404 rather than an HTML page (Quarkus keeps /q/*).
+        router.route().last().handler(ctx -> notServed(ctx, errors));
+    }
+
+    private static void notServed(RoutingContext ctx, ErrorResponder errors) {
+        String path = ctx.normalizedPath();
+        if (path.equals("/q") || path.startsWith("/q/")) {
+            ctx.next();
+            return;
+        }
+        try {
+            UpstreamPath.confined(ctx.request()); // a target that only normalises out of /v1 is refused all the same
+            errors.send(ctx, new OpenAiError(404, "invalid_request_error", "unknown_url", null,
+                    "Invalid URL (" + ctx.request().method() + " " + path + "): the gateway serves /v1/*."));
+        } catch (GatewayException e) {
+            errors.fail(ctx, e);
+        }
     }
 }

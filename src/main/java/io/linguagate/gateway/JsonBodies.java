@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Request bodies read as JSON trees, with parse errors a client can act on (and that never quote the body). */
 final class JsonBodies {
@@ -15,6 +17,8 @@ final class JsonBodies {
     private static final ObjectReader JSON = JsonMapper.builder()
             // Error messages must not quote the request body back (it may hold private data).
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            // {"messages":[...],"messages":[...]}: the gateway would compress and price one, the upstream read another.
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             // A rewritten body must carry the client's numbers as written (0.1 stays 0.1, not a double's digits).
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -40,6 +44,10 @@ final class JsonBodies {
         } catch (IOException e) {
             throw new GatewayException(OpenAiError.invalidRequest("invalid_json", null,
                     "We could not read the JSON body of your request."));
+        } catch (NumberFormatException | ArithmeticException e) {
+            // 1e9999999999: valid JSON syntax, but no number any API could use.
+            throw new GatewayException(OpenAiError.invalidRequest("invalid_json", null,
+                    "The JSON body of your request holds a number whose exponent is out of range."));
         }
     }
 
@@ -65,6 +73,14 @@ final class JsonBodies {
         }
         message = source < 0 ? message : message.substring(0, source);
         int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+        message = newline < 0 ? message : message.substring(0, newline);
+        if (message.startsWith("Duplicate field")) {
+            return message; // the key's name, which the client needs to find it
+        }
+        // Jackson quotes the offending token ("Unrecognized token 'hunter2…'"): the body's content stays out.
+        return QUOTED.matcher(message).replaceAll(m -> KEYWORDS.contains(m.group()) ? m.group() : "'…'");
     }
+
+    private static final Pattern QUOTED = Pattern.compile("'[^']*'");
+    private static final Set<String> KEYWORDS = Set.of("'null'", "'true'", "'false'");
 }

@@ -13,6 +13,11 @@ public record OpenAiError(int status, String type, String code, String param, St
         return new OpenAiError(400, "invalid_request_error", code, param, message);
     }
 
+    /** The same error as a server-sent event, for a stream whose status line has already gone out. */
+    public Buffer toEvent() {
+        return Buffer.buffer("event: error\ndata: ").appendBuffer(toJson()).appendString("\n\n");
+    }
+
     public Buffer toJson() {
         JsonObject error = new JsonObject()
                 .put("message", message)

@@ -4,6 +4,7 @@ import io.linguagate.config.GatewayConfig;
 import io.linguagate.upstream.UpstreamHeaders;
 import io.linguagate.upstream.UpstreamRequest;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.streams.ReadStream;
@@ -18,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class PassthroughHandler {
 
     private final long maxBodyBytes;
+    private final long bodyTimeoutMillis;
     private final long replayBufferBytes;
     private final UpstreamHeaders headers;
     private final Forwarder forwarder;
@@ -25,6 +27,7 @@ public class PassthroughHandler {
 
     PassthroughHandler(GatewayConfig config, UpstreamHeaders headers, Forwarder forwarder, ErrorResponder errors) {
         this.maxBodyBytes = config.maxBodySize().asLongValue();
+        this.bodyTimeoutMillis = config.clientBodyTimeout().toMillis();
         this.replayBufferBytes = Math.min(config.replayBufferSize().asLongValue(), maxBodyBytes);
         this.headers = headers;
         this.forwarder = forwarder;
@@ -33,35 +36,51 @@ public class PassthroughHandler {
 
     public void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
+        String path = Forwarder.pathBelowV1(ctx);
         long declared = BoundedBody.declaredLength(request);
         if (declared > maxBodyBytes) {
             throw BoundedBody.tooLarge(maxBodyBytes);
         }
-        String path = Forwarder.pathBelowV1(ctx);
         boolean chunked = request.getHeader("transfer-encoding") != null;
         if (declared <= 0 && !chunked) {
             forwarder.forward(ctx, new UpstreamRequest(request.method(), path,
                     headers.forUpstream(request.headers(), false), null, null));
         } else if (declared > 0 && declared <= replayBufferBytes) {
-            BoundedBody.readThen(ctx, maxBodyBytes, errors, body -> forwarder.forward(ctx, new UpstreamRequest(
+            BoundedBody.readThen(ctx, maxBodyBytes, bodyTimeoutMillis, errors, body -> forwarder.forward(ctx, new UpstreamRequest(
                     request.method(), path, headers.forUpstream(request.headers(), true), body, null)));
         } else {
             forwarder.forward(ctx, new UpstreamRequest(request.method(), path,
-                    headers.forUpstream(request.headers(), false), null, new SizeLimited(request, maxBodyBytes)));
+                    headers.forUpstream(request.headers(), false), null, new SizeLimited(ctx, maxBodyBytes, bodyTimeoutMillis)));
         }
     }
 
-    /** The inbound body as a stream that fails with 413 once it passes the size limit. */
+    /**
+     * The inbound body as a stream that fails with 413 once it passes the size limit, and with 408 when it has not
+     * ended within the body timeout.
+     */
     private static final class SizeLimited implements ReadStream<Buffer> {
         private final HttpServerRequest source;
+        private final Vertx vertx;
         private final long max;
+        private final long timer;
         private long seen;
+        private boolean ended;
         private Handler<Throwable> exceptionHandler;
 
-        SizeLimited(HttpServerRequest source, long max) {
-            this.source = source;
+        SizeLimited(RoutingContext ctx, long max, long timeoutMillis) {
+            this.source = ctx.request();
+            this.vertx = ctx.vertx();
             this.max = max;
             source.pause();
+            this.timer = vertx.setTimer(Math.max(1, timeoutMillis), id -> {
+                if (!ended) {
+                    source.pause();
+                    source.handler(null);
+                    if (exceptionHandler != null) {
+                        exceptionHandler.handle(BoundedBody.tooSlow(timeoutMillis));
+                    }
+                }
+            });
         }
 
         @Override
@@ -80,6 +99,7 @@ public class PassthroughHandler {
             source.handler(chunk -> {
                 seen += chunk.length();
                 if (seen > max) {
+                    vertx.cancelTimer(timer);
                     source.pause();
                     source.handler(null);
                     if (exceptionHandler != null) {
@@ -112,7 +132,13 @@ public class PassthroughHandler {
 
         @Override
         public ReadStream<Buffer> endHandler(Handler<Void> endHandler) {
-            source.endHandler(endHandler);
+            source.endHandler(v -> {
+                ended = true;
+                vertx.cancelTimer(timer);
+                if (endHandler != null) {
+                    endHandler.handle(v);
+                }
+            });
             return this;
         }
     }

@@ -12,7 +12,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.TimeoutException;
@@ -198,14 +197,9 @@ public class ResponseRelay {
                 + "an incomplete answer", ctx.request().method(), ctx.request().path(), out.bytesWritten(),
                 err.getMessage());
         if (eventStream && !buffered) {
-            JsonObject error = new JsonObject().put("error", new JsonObject()
-                    .put("message", "The upstream stream broke off before it was complete.")
-                    .put("type", "api_error")
-                    .put("param", null)
-                    .put("code", "upstream_stream_interrupted"));
-            Buffer event = Buffer.buffer("event: error\ndata: ").appendBuffer(error.toBuffer()).appendString("\n\n");
             // The connection closes once the event is flushed.
-            out.write(event);
+            out.write(new OpenAiError(502, "api_error", "upstream_stream_interrupted", null,
+                    "The upstream stream broke off before it was complete.").toEvent());
         }
         ClientExchange.abort(ctx);
     }

@@ -29,7 +29,7 @@ final class UpstreamGuard {
             builder = builder.withRetry()
                     .maxRetries(retry.maxRetries())
                     .maxDuration(retry.maxTotalWait().toMillis(), ChronoUnit.MILLIS)
-                    .whenException(err -> retryable(err, maxRetryAfter))
+                    .whenException(err -> retryable(err, maxRetryAfter, retry.on429()))
                     .beforeRetry(err -> metrics.retry(reason(err)))
                     .withCustomBackoff()
                     .strategy(() -> new HonourRetryAfter(retry.initialDelay().toMillis()))
@@ -53,11 +53,15 @@ final class UpstreamGuard {
         return builder.build();
     }
 
-    /** Safe to repeat: nothing was sent, or the upstream said it did not process the call (429/502/503). */
-    static boolean retryable(Throwable err, long maxRetryAfterMillis) {
+    /**
+     * Safe to repeat: nothing was sent, or the upstream said it did not process the call (502/503, and 429 when
+     * {@code on-429}: by default a rate limit goes back to the client, whose SDK backs off itself — retrying here
+     * too would multiply its own retries).
+     */
+    static boolean retryable(Throwable err, long maxRetryAfterMillis, boolean on429) {
         return switch (err) {
             case UpstreamUnreachableException u -> true;
-            case UpstreamStatusException s -> s.replayable() && s.retryableStatus()
+            case UpstreamStatusException s -> s.replayable() && s.retryableStatus() && (on429 || s.status() != 429)
                     && s.retryAfterMillis() <= maxRetryAfterMillis;
             default -> false;
         };

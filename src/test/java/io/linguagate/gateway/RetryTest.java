@@ -34,7 +34,8 @@ class RetryTest {
     public static class FastRetries implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("linguagate.upstream.retry.initial-delay", "10ms",
+            return Map.of("linguagate.upstream.retry.on-429", "true",
+                    "linguagate.upstream.retry.initial-delay", "10ms",
                     "linguagate.upstream.retry.max-retry-after", "2s",
                     "linguagate.upstream.circuit-breaker.enabled", "false",
                     "linguagate.replay-buffer-size", "1K");

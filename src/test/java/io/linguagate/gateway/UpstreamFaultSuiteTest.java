@@ -2,6 +2,7 @@ package io.linguagate.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -19,11 +20,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,7 +60,8 @@ class UpstreamFaultSuiteTest {
                     "linguagate.upstream.retry.initial-delay", "10ms",
                     // Faults by the dozen would open it, and every later case would see 503.
                     "linguagate.upstream.circuit-breaker.enabled", "false",
-                    "linguagate.compression.min-tokens", "20");
+                    "linguagate.compression.min-tokens", "20",
+                    "linguagate.client-body-timeout", "1s");
         }
 
         @Override
@@ -108,7 +114,7 @@ class UpstreamFaultSuiteTest {
             byte[] body = body(ex);
             ex.write("HTTP/1.1 200 OK\r\ncontent-type: " + contentType(ex) + "\r\ncontent-length: " + body.length
                     + "\r\n\r\n");
-            ex.write(java.util.Arrays.copyOf(body, body.length / 2));
+            ex.write(Arrays.copyOf(body, body.length / 2));
             Thread.sleep(50);
             if (rst) {
                 ex.reset();
@@ -149,7 +155,7 @@ class UpstreamFaultSuiteTest {
             byte[] body = body(ex);
             ex.write("HTTP/1.1 200 OK\r\ncontent-type: " + contentType(ex) + "\r\ntransfer-encoding: chunked\r\n\r\n"
                     + Integer.toHexString(body.length / 2) + "\r\n");
-            ex.write(java.util.Arrays.copyOf(body, body.length / 2));
+            ex.write(Arrays.copyOf(body, body.length / 2));
             ex.write("\r\n");
             Thread.sleep(10_000);
         }, Seen.CUT, Seen.CUT, 4500));
@@ -157,7 +163,7 @@ class UpstreamFaultSuiteTest {
             byte[] body = body(ex);
             ex.write("HTTP/1.1 200 OK\r\ncontent-type: " + contentType(ex) + "\r\ntransfer-encoding: chunked\r\n\r\n"
                     + Integer.toHexString(body.length / 2) + "\r\n");
-            ex.write(java.util.Arrays.copyOf(body, body.length / 2));
+            ex.write(Arrays.copyOf(body, body.length / 2));
             ex.write("\r\n");
             // Let the first half reach the client before the framing breaks.
             Thread.sleep(200);
@@ -190,7 +196,7 @@ class UpstreamFaultSuiteTest {
                     + "transfer-encoding: chunked\r\n\r\n");
             for (int off = 0; off < BIG_ERROR.length; off += 64 * 1024) {
                 ex.write(Integer.toHexString(64 * 1024) + "\r\n");
-                ex.write(java.util.Arrays.copyOfRange(BIG_ERROR, off, off + 64 * 1024));
+                ex.write(Arrays.copyOfRange(BIG_ERROR, off, off + 64 * 1024));
                 ex.write("\r\n");
             }
             ex.write("0\r\n\r\n");
@@ -328,6 +334,38 @@ class UpstreamFaultSuiteTest {
         assertError(broken, 502, "upstream_connection_error");
         assertEquals(2, attempts.get(), "the pooled try and one resend on a new connection");
         awaitNothingInFlight();
+    }
+
+    @Test
+    void aClientThatLeavesWhileAnErrorBodyDripsClosesTheUpstreamConnection() throws Exception {
+        CompletableFuture<Long> upstreamSawClose = new CompletableFuture<>();
+        upstream.fault("drip-until-closed", ex -> {
+            ex.write("HTTP/1.1 500 Internal Server Error\r\ntransfer-encoding: chunked\r\n\r\n1\r\ne\r\n");
+            long start = System.nanoTime();
+            ex.socket().setSoTimeout(10_000);
+            int read = ex.socket().getInputStream().read(); // -1 once the gateway hangs up
+            upstreamSawClose.complete(read < 0 ? (System.nanoTime() - start) / 1_000_000 : -1L);
+        });
+        HttpRequest request = HttpRequest.newBuilder(gateway.resolve("v1/models")).header("x-fault",
+                "drip-until-closed").timeout(Duration.ofMillis(300)).GET().build();
+        assertThrows(HttpTimeoutException.class,
+                () -> http.send(request, HttpResponse.BodyHandlers.ofString()));
+        long millis = upstreamSawClose.get(5, TimeUnit.SECONDS);
+        // Before error-body-timeout (1 s) ends the hold: the hold itself must notice that the client left.
+        assertTrue(millis >= 0 && millis < 900, "the upstream connection was closed after " + millis + " ms");
+        awaitNothingInFlight();
+    }
+
+    @Test
+    void a429GoesBackToTheClientAtOnceByDefault() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        upstream.fault("rate-limited", ex -> {
+            attempts.incrementAndGet();
+            ex.write("HTTP/1.1 429 Too Many Requests\r\nretry-after: 0\r\ncontent-length: 2\r\n\r\n{}");
+        });
+        Answer answer = chat("gina", "rate-limited", false, false);
+        assertEquals(429, answer.status(), answer.toString());
+        assertEquals(1, attempts.get(), "the client's SDK backs off; the gateway must not multiply its retries");
     }
 
     @Test
