@@ -68,8 +68,14 @@ public class ChatCompression {
         } catch (InvalidSettingException e) {
             return Future.failedFuture(invalid(e.param(), e.getMessage()));
         }
-        // Without the gateway's own field the original bytes cannot go as they are.
-        Buffer untouched = field == null ? original : serialize(root);
+        // What goes upstream when nothing is compressed: the original bytes, unless the gateway's own field or
+        // <llmlingua> tags (its markup) must come out. Made now, before a worker starts rewriting the tree.
+        Buffer untouched;
+        try {
+            untouched = uncompressed(root, original, field != null);
+        } catch (InvalidSegmentException e) {
+            return Future.failedFuture(invalid("messages", e.getMessage()));
+        }
         String model = root.path("model").asText("");
         if (!settings.enabled() || !models.configured() || models.problem().isPresent()) {
             // A plain proxy for this request: no worker hop, no token counting. A model that failed to load
@@ -109,6 +115,15 @@ public class ChatCompression {
                     }
                 });
         return body.future();
+    }
+
+    private Buffer uncompressed(ObjectNode root, Buffer original, boolean fieldRemoved) {
+        if (!compressor.hasTags(root.get("messages"))) {
+            return fieldRemoved ? serialize(root) : original;
+        }
+        ObjectNode copy = root.deepCopy();
+        compressor.stripTags(copy.get("messages"));
+        return serialize(copy);
     }
 
     private void report(RoutingContext ctx, String model, ChatOutcome outcome, long start) {

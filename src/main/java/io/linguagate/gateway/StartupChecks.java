@@ -1,5 +1,8 @@
 package io.linguagate.gateway;
 
+import io.linguagate.config.CompressionConfig;
+import io.linguagate.config.GatewayConfig;
+import io.linguagate.config.ModelConfig;
 import io.linguagate.config.UpstreamConfig;
 import io.linguagate.upstream.UpstreamClient;
 import io.linguagate.upstream.UpstreamTarget;
@@ -8,6 +11,8 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import java.util.ArrayList;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /** Refuses to start on configuration that would be unsafe or cannot work, with a message naming the key to fix. */
@@ -16,21 +21,30 @@ public class StartupChecks {
 
     private static final Logger LOG = Logger.getLogger(StartupChecks.class);
 
-    void check(@Observes StartupEvent event, UpstreamConfig upstream, InboundAuth auth,
-            Instance<UpstreamClient> clients) {
+    void check(@Observes StartupEvent event, UpstreamConfig upstream, InboundAuth auth, GatewayConfig gateway,
+            CompressionConfig compression, ModelConfig model, Instance<UpstreamClient> clients) {
+        List<String> problems = new ArrayList<>(SettingsValidator.problems(gateway, upstream, compression, model));
         try {
             UpstreamTarget.of(upstream);
         } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(e.getMessage() + " (env LINGUAGATE_UPSTREAM_BASE_URL)");
+            problems.add(e.getMessage() + " (env LINGUAGATE_UPSTREAM_BASE_URL)");
         }
-        if (upstream.apiKey().isPresent() && !auth.enabled()) {
-            throw new ConfigurationException("linguagate.upstream.api-key is set but linguagate.auth.keys is empty: "
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(String.join("\n", problems));
+        }
+        List<String> credentialHeaders = SettingsValidator.credentialHeaders(upstream);
+        boolean lendsKey = upstream.apiKey().isPresent() || !credentialHeaders.isEmpty();
+        if (lendsKey && !auth.enabled()) {
+            String what = upstream.apiKey().isPresent() ? "linguagate.upstream.api-key is set"
+                    : "linguagate.upstream.headers." + credentialHeaders.get(0) + " sends a credential";
+            throw new ConfigurationException(what + " but linguagate.auth.keys is empty: "
                     + "anyone reaching the gateway could spend that key. Set LINGUAGATE_AUTH_KEYS to the keys your "
                     + "clients will present (comma-separated).");
         }
         UpstreamClient client = clients.get(); // created now, so its pool is ready before the first request
         LOG.infof("Forwarding /v1/* to %s%s (credentials: %s)", client.target().describe(),
                 client.target().basePath(), upstream.apiKey().isPresent() ? "gateway key, " + upstream.authStyle()
+                        : lendsKey ? "gateway key, header " + credentialHeaders.get(0)
                         : auth.enabled() ? "none (inbound keys checked)" : "client's own, forwarded");
     }
 }

@@ -111,6 +111,34 @@ public class ChatCompressor {
         return new ChatOutcome("applied", original, compressed.tokens(), cacheState, true);
     }
 
+    /**
+     * Whether any text of {@code messages} holds a {@code <llmlingua>} tag: a request forwarded uncompressed
+     * (compression off, no model, failed open) must still lose them, as they are the gateway's markup, never the
+     * upstream's to read.
+     */
+    public boolean hasTags(JsonNode messages) {
+        return MessagePolicy.texts(messages).stream().anyMatch(slot -> slot.text().contains(TAG_START));
+    }
+
+    /**
+     * Removes {@code <llmlingua>} tags from every text of {@code messages} and changes nothing else.
+     *
+     * @return whether any text changed
+     * @throws InvalidSegmentException on a malformed tag
+     */
+    public boolean stripTags(JsonNode messages) {
+        boolean changed = false;
+        for (TextSlot slot : MessagePolicy.texts(messages)) {
+            if (slot.text().contains(TAG_START)) {
+                StringBuilder stripped = new StringBuilder();
+                TextSegmenter.split(slot.text(), false).forEach(segment -> stripped.append(segment.text()));
+                slot.write(stripped.toString());
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
     /** A token budget for all compressible text becomes one rate for every compressed slot. */
     private static List<TextSlot> applyTargetToken(List<TextSlot> slots, List<Integer> counts, int targetToken) {
         if (targetToken < 1) {
@@ -170,9 +198,10 @@ public class ChatCompressor {
     private ChatOutcome rewriteTagsOnly(List<TextSlot> slots, List<List<Piece>> pieces, List<Integer> counts,
             TargetTokenCounter counter, int original) {
         Written after = write(slots, pieces, counts, counter, false);
-        return new ChatOutcome(slots.stream().anyMatch(s -> s.treatment() != TextSlot.Treatment.KEEP)
-                ? "skipped:too-short" : "skipped:nothing-to-compress", original, after.tokens(), "none",
-                after.changed());
+        List<TextSlot> eligible = slots.stream().filter(s -> s.treatment() != TextSlot.Treatment.KEEP).toList();
+        String status = eligible.isEmpty() ? "skipped:nothing-to-compress"
+                : eligible.stream().allMatch(s -> s.rate() >= 1.0) ? "skipped:rate-1" : "skipped:too-short";
+        return new ChatOutcome(status, original, after.tokens(), "none", after.changed());
     }
 
     /**

@@ -24,8 +24,28 @@ final class MessagePolicy {
     /** The request's texts in order, each with the policy's decision; {@code counts[i]} gets text i's tokens. */
     List<TextSlot> plan(JsonNode messages, RequestSettings settings, TargetTokenCounter counter, List<Integer> counts) {
         List<TextSlot> slots = new ArrayList<>();
+        visit(messages, (holder, field, role, text, lastUser) ->
+                slots.add(decide(holder, field, role, text, lastUser, settings, counter, counts)));
+        return slots;
+    }
+
+    /** Every text of the request, all kept (to strip tags from a request that is not compressed). */
+    static List<TextSlot> texts(JsonNode messages) {
+        List<TextSlot> slots = new ArrayList<>();
+        visit(messages, (holder, field, role, text, lastUser) ->
+                slots.add(new TextSlot(holder, field, role, text, TextSlot.Treatment.KEEP, 1.0)));
+        return slots;
+    }
+
+    /** One text of a request: where it sits ({@code holder.field}), whose it is, and whether it is the question. */
+    private interface TextVisitor {
+        void text(ObjectNode holder, String field, String role, String text, boolean lastUser);
+    }
+
+    /** Message {@code content} strings and the {@code text} of content parts of type {@code text}, in order. */
+    private static void visit(JsonNode messages, TextVisitor visitor) {
         if (messages == null || !messages.isArray()) {
-            return slots;
+            return;
         }
         int lastUser = -1;
         for (int i = 0; i < messages.size(); i++) {
@@ -41,18 +61,16 @@ final class MessagePolicy {
             String role = message.path("role").asText("");
             JsonNode content = object.get("content");
             if (content != null && content.isTextual()) {
-                slots.add(decide(object, "content", role, content.textValue(), i == lastUser, settings, counter, counts));
+                visitor.text(object, "content", role, content.textValue(), i == lastUser);
             } else if (content != null && content.isArray()) {
                 for (JsonNode part : content) {
                     if (part instanceof ObjectNode p && "text".equals(p.path("type").asText(null))
                             && p.path("text").isTextual()) {
-                        slots.add(decide(p, "text", role, p.get("text").textValue(), i == lastUser, settings, counter,
-                                counts));
+                        visitor.text(p, "text", role, p.get("text").textValue(), i == lastUser);
                     }
                 }
             }
         }
-        return slots;
     }
 
     private TextSlot decide(ObjectNode holder, String field, String role, String text, boolean lastUser,

@@ -21,7 +21,7 @@ import java.util.Set;
 @ApplicationScoped
 public class SecretScrubber {
 
-    static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "api-key", "x-api-key",
+    private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "api-key", "x-api-key",
             "proxy-authorization");
     /** Shorter values are not masked: they would mask ordinary text, and are no real key anyway. */
     private static final int MIN_SECRET = 8;
@@ -33,7 +33,7 @@ public class SecretScrubber {
     SecretScrubber(UpstreamConfig config) {
         config.apiKey().ifPresent(this::add);
         for (Map.Entry<String, String> header : config.headers().entrySet()) {
-            if (CREDENTIAL_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+            if (isCredentialHeader(header.getKey())) {
                 String value = header.getValue().trim();
                 add(value);
                 int space = value.indexOf(' ');
@@ -43,6 +43,11 @@ public class SecretScrubber {
             }
         }
         this.longest = secrets.stream().mapToInt(s -> s.length).max().orElse(0);
+    }
+
+    /** Whether a header of this name carries a credential (and so lends a key when the gateway sets it). */
+    public static boolean isCredentialHeader(String name) {
+        return CREDENTIAL_HEADERS.contains(name.toLowerCase(Locale.ROOT));
     }
 
     private void add(String secret) {

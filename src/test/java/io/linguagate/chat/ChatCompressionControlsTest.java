@@ -212,4 +212,22 @@ class ChatCompressionControlsTest {
                 .body(containsString("linguagate_compression_saved_usd_total{model=\"gpt-4o\"}"))
                 .body(containsString("linguagate_compression_seconds_count{outcome=\"applied\"}"));
     }
+
+    @Test
+    void tagsNeverReachTheUpstreamEvenWhenCompressionIsOff() throws Exception {
+        String tagged = "Intro. <llmlingua, compress=False>keep me</llmlingua> and <llmlingua, rate=0.5>"
+                + mild(3) + "</llmlingua>";
+        // Escaped in JSON as a client library might write it: the tags are found in the text, not the bytes.
+        String body = request(tagged, "").replace("<llmlingua", "\\u003cllmlingua");
+        post(body, Map.of("x-compression", "off")).statusCode(200).header("x-compression-status", "disabled");
+        String sent = sentSystem();
+        assertFalse(sent.contains("llmlingua"), sent);
+        assertEquals("Intro. keep me and " + mild(3), sent);
+    }
+
+    @Test
+    void aRateOfOneSaysSoInsteadOfTooShort() {
+        post(request(mild(6), ""), Map.of("x-compression-rate", "1e0")).statusCode(200)
+                .header("x-compression-status", "skipped:rate-1");
+    }
 }

@@ -178,6 +178,35 @@ class PackagedAppIT {
     }
 
     @Test
+    void aCredentialHeaderInUpstreamHeadersIsAKeyLentLikeTheApiKey(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("application.properties");
+        Files.writeString(config, "linguagate.upstream.headers.api-key=sk-never-printed-456\n");
+        String output = failedStart(Map.of("QUARKUS_CONFIG_LOCATIONS", config.toString()));
+        assertTrue(output.contains("linguagate.upstream.headers.api-key sends a credential"), output);
+        assertTrue(output.contains("LINGUAGATE_AUTH_KEYS"), output);
+        assertFalse(output.contains("sk-never-printed-456"), output);
+    }
+
+    @Test
+    void settingsThatWouldMisbehaveLaterRefuseToStartNamingKeyEnvAndValue(@TempDir Path model) throws Exception {
+        TinyModelDir.writeBert(model, true);
+        // A count of 0 used to hang the start (a semaphore with no permits); rates outside (0, 1] failed every
+        // request open or compressed nothing.
+        String output = failedStart(Map.of("LINGUAGATE_MODEL_PATH", model.toString(),
+                "LINGUAGATE_UPSTREAM_BASE_URL", "http://127.0.0.1:9/v1",
+                "LINGUAGATE_MODEL_CONCURRENT_INFERENCES", "0",
+                "LINGUAGATE_COMPRESSION_RATE", "0",
+                "LINGUAGATE_COMPRESSION_LAST_USER_RATE", "1.5",
+                "LINGUAGATE_UPSTREAM_TIMEOUT", "0s"));
+        assertTrue(output.contains("linguagate.model.concurrent-inferences (env LINGUAGATE_MODEL_CONCURRENT_INFERENCES)"
+                + " is 0: use a whole number ≥ 1"), output);
+        assertTrue(output.contains("linguagate.compression.rate (env LINGUAGATE_COMPRESSION_RATE) is 0.0"), output);
+        assertTrue(output.contains("linguagate.compression.last-user-rate (env LINGUAGATE_COMPRESSION_LAST_USER_RATE)"
+                + " is 1.5"), output);
+        assertTrue(output.contains("linguagate.upstream.timeout (env LINGUAGATE_UPSTREAM_TIMEOUT)"), output);
+    }
+
+    @Test
     void aBaseUrlThatIsNotAUrlRefusesToStart() throws Exception {
         String output = failedStart(Map.of("LINGUAGATE_UPSTREAM_BASE_URL", "api.openai.com/v1"));
         assertTrue(output.contains("linguagate.upstream.base-url"), output);
