@@ -1,5 +1,6 @@
 package io.linguagate.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -54,4 +55,11 @@ public interface CompressionConfig {
     /** Compressed segments remembered (LRU), so a repeated system prompt costs no inference. */
     @WithDefault("2000")
     int cacheSize();
+
+    /**
+     * Heap the compressed-segment cache may hold (texts at 2 bytes a character plus a fixed overhead per entry);
+     * the least recently used entries go first. Bounds memory whatever the segments' sizes.
+     */
+    @WithDefault("64M")
+    MemorySize cacheMaxBytes();
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.knuddels.jtokkit.api.Encoding;
 import io.linguagate.config.CompressionConfig;
+import io.linguagate.lingua.CompressionCancelledException;
 import io.linguagate.model.ModelService;
 import io.linguagate.observability.CompressionMetrics;
 import io.linguagate.plan.ChatCompressor;
@@ -87,16 +88,20 @@ public class ChatCompression {
         Encoding encoding = encodings.forModel(model);
         Promise<Buffer> body = Promise.promise();
         AtomicBoolean decided = new AtomicBoolean();
+        CancellableWork<ChatOutcome> work = CancellableWork.start(ctx.vertx(), () -> compressor.compress(
+                root.get("messages"), settings, encoding.getName(), TargetEncodings.counter(encoding)));
         long timer = ctx.vertx().setTimer(Math.max(1, config.timeout().toMillis()), id -> {
             if (decided.compareAndSet(false, true)) {
+                // Its result would be thrown away: stop it before its next model batch, freeing the model.
+                work.cancel();
                 LOG.warnf("Chat compression took longer than linguagate.compression.timeout (%d ms); forwarded "
                         + "uncompressed", config.timeout().toMillis());
                 report(ctx, model, ChatOutcome.unchanged("failed-open:timeout", 0), start);
                 body.complete(untouched);
             }
         });
-        ctx.vertx().<ChatOutcome>executeBlocking(() -> compressor.compress(root.get("messages"), settings,
-                        encoding.getName(), TargetEncodings.counter(encoding)), false)
+        ClientExchange.whenClientGone(ctx, work::cancel);
+        work.future()
                 .onComplete(done -> {
                     ctx.vertx().cancelTimer(timer);
                     if (!decided.compareAndSet(false, true)) {
@@ -106,6 +111,8 @@ public class ChatCompression {
                         ChatOutcome outcome = done.result();
                         report(ctx, model, outcome, start);
                         body.complete(outcome.rewritten() ? serialize(root) : untouched);
+                    } else if (done.cause() instanceof CompressionCancelledException gone) {
+                        body.fail(gone); // the client left: nothing to forward
                     } else if (done.cause() instanceof InvalidSegmentException bad) {
                         body.fail(invalid("messages", bad.getMessage()));
                     } else {

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.knuddels.jtokkit.api.Encoding;
+import io.linguagate.config.CompressEndpointConfig;
 import io.linguagate.config.GatewayConfig;
+import io.linguagate.lingua.CompressionCancelledException;
 import io.linguagate.lingua.CompressionResult;
 import io.linguagate.lingua.ScoredWord;
 import io.linguagate.model.ClassifierModel;
@@ -30,7 +32,12 @@ public class CompressHandler {
     /** The reference counts with GPT-4's tokenizer when no target model is named. */
     static final String DEFAULT_ENCODING = "cl100k_base";
 
+    /** More characters than this per token no tokenizer produces (repeated characters merge, but not further). */
+    static final int MAX_CHARS_PER_TOKEN = 64;
+
     private final long maxBodyBytes;
+    private final int maxTokens;
+    private final long timeoutMillis;
     private final long bodyTimeoutMillis;
     private final ModelService models;
     private final TargetEncodings encodings;
@@ -38,8 +45,10 @@ public class CompressHandler {
     private final ObjectMapper json;
     private final ErrorResponder errors;
 
-    CompressHandler(GatewayConfig config, ModelService models, TargetEncodings encodings, PriceTable prices,
-            ObjectMapper json, ErrorResponder errors) {
+    CompressHandler(GatewayConfig config, CompressEndpointConfig limits, ModelService models,
+            TargetEncodings encodings, PriceTable prices, ObjectMapper json, ErrorResponder errors) {
+        this.maxTokens = limits.maxTokens();
+        this.timeoutMillis = Math.max(1, limits.timeout().toMillis());
         this.maxBodyBytes = config.maxBodySize().asLongValue();
         this.bodyTimeoutMillis = config.clientBodyTimeout().toMillis();
         this.models = models;
@@ -57,11 +66,40 @@ public class CompressHandler {
                     "api_error", "model_unavailable", null, "The compression model is not " + (!models.configured()
                     ? "configured on this gateway" : models.problem().isPresent()
                     ? "available on this gateway (it failed to load; see /q/health/ready)" : "ready yet") + ".")));
-            ctx.vertx().executeBlocking(() -> model.compressor(encoding.getName(), TargetEncodings.counter(encoding))
-                            .compress(request.contexts(), request.options()), false)
-                    .onSuccess(result -> reply(ctx, request, encoding, result))
-                    .onFailure(failure -> errors.fail(ctx, failure));
+            long chars = request.contexts().stream().mapToLong(String::length).sum();
+            if (chars > (long) maxTokens * MAX_CHARS_PER_TOKEN) {
+                throw tooLong(); // no tokenizer packs that many characters into a token: no need to count
+            }
+            CancellableWork<CompressionResult> work = CancellableWork.start(ctx.vertx(), () -> {
+                var counter = TargetEncodings.counter(encoding);
+                if (request.contexts().stream().mapToLong(counter::count).sum() > maxTokens) {
+                    throw tooLong();
+                }
+                return model.compressor(encoding.getName(), counter).compress(request.contexts(), request.options());
+            });
+            // Nobody waits for the result any more: stop before the next model batch.
+            ClientExchange.whenClientGone(ctx, work::cancel);
+            long timer = ctx.vertx().setTimer(timeoutMillis, id -> {
+                work.cancel();
+                errors.fail(ctx, new GatewayException(new OpenAiError(504, "api_error", "compression_timeout", null,
+                        "The compression took longer than " + timeoutMillis / 1000.0 + " s "
+                                + "(linguagate.compress.timeout).")));
+            });
+            work.future().onComplete(done -> {
+                ctx.vertx().cancelTimer(timer);
+                if (done.succeeded()) {
+                    reply(ctx, request, encoding, done.result());
+                } else if (!(done.cause() instanceof CompressionCancelledException)) {
+                    errors.fail(ctx, done.cause());
+                }
+            });
         });
+    }
+
+    private GatewayException tooLong() {
+        return new GatewayException(new OpenAiError(413, "invalid_request_error", "prompt_too_long", "prompt",
+                "The prompt is longer than this gateway's limit of " + maxTokens + " tokens "
+                        + "(linguagate.compress.max-tokens)."));
     }
 
     private Encoding encodingOf(CompressRequest request) {

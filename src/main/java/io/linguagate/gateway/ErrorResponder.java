@@ -1,5 +1,6 @@
 package io.linguagate.gateway;
 
+import io.linguagate.lingua.CompressionCancelledException;
 import io.linguagate.model.InferenceException;
 import io.linguagate.upstream.HopByHopHeaders;
 import io.linguagate.upstream.LambdaRuntime;
@@ -107,6 +108,11 @@ public class ErrorResponder {
                         "The connection to the upstream API failed before it answered.");
             }
             case CircuitBreakerOpenException c -> circuitOpen(where);
+            case CompressionCancelledException c -> {
+                // Only ever for a client that left: nobody reads this answer.
+                LOG.debugf("%s: compression stopped, the client left", where);
+                yield new OpenAiError(503, "api_error", "compression_cancelled", null, "The request was abandoned.");
+            }
             case InferenceException i -> {
                 LOG.errorf("%s: answered 500, compression model failed: %s", where, i.getMessage());
                 yield new OpenAiError(500, "server_error", "compression_failed", null,

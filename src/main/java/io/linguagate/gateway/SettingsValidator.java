@@ -1,5 +1,6 @@
 package io.linguagate.gateway;
 
+import io.linguagate.config.CompressEndpointConfig;
 import io.linguagate.config.CompressionConfig;
 import io.linguagate.config.GatewayConfig;
 import io.linguagate.config.ModelConfig;
@@ -20,8 +21,11 @@ final class SettingsValidator {
     private final List<String> problems = new ArrayList<>();
 
     static List<String> problems(GatewayConfig gateway, UpstreamConfig upstream, CompressionConfig compression,
-            ModelConfig model) {
+            CompressEndpointConfig compress, ModelConfig model) {
         SettingsValidator v = new SettingsValidator();
+        v.atLeast("linguagate.compress.max-tokens", compress.maxTokens(), 1);
+        v.positive("linguagate.compress.timeout", compress.timeout());
+        v.atLeast("linguagate.compression.cache-max-bytes", compression.cacheMaxBytes().asLongValue(), 0);
         v.rate("linguagate.compression.rate", compression.rate());
         v.rate("linguagate.compression.last-user-rate", compression.lastUserRate());
         compression.roleRates().forEach((role, rate) -> v.rate("linguagate.compression.role-rates." + role, rate));

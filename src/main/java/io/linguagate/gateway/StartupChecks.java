@@ -1,5 +1,6 @@
 package io.linguagate.gateway;
 
+import io.linguagate.config.CompressEndpointConfig;
 import io.linguagate.config.CompressionConfig;
 import io.linguagate.config.GatewayConfig;
 import io.linguagate.config.ModelConfig;
@@ -22,8 +23,10 @@ public class StartupChecks {
     private static final Logger LOG = Logger.getLogger(StartupChecks.class);
 
     void check(@Observes StartupEvent event, UpstreamConfig upstream, InboundAuth auth, GatewayConfig gateway,
-            CompressionConfig compression, ModelConfig model, Instance<UpstreamClient> clients) {
-        List<String> problems = new ArrayList<>(SettingsValidator.problems(gateway, upstream, compression, model));
+            CompressionConfig compression, CompressEndpointConfig compress, ModelConfig model,
+            Instance<UpstreamClient> clients) {
+        List<String> problems = new ArrayList<>(SettingsValidator.problems(gateway, upstream, compression, compress,
+                model));
         try {
             UpstreamTarget.of(upstream);
         } catch (IllegalArgumentException e) {

@@ -8,7 +8,8 @@ import java.util.List;
  * Streams chunks through the model in batches of at most {@code maxBatchSize}. Chunks of all
  * jobs share batches; they are ordered longest first (stable) so each batch pads little. Model
  * inputs are built per batch and probabilities are merged into words right away, so memory stays
- * bounded by one batch plus the words.
+ * bounded by one batch plus the words. An interrupted thread stops before the next batch: work whose result nobody
+ * waits for (a client gone, a timeout) does not keep the model busy.
  */
 final class BatchRunner {
 
@@ -19,6 +20,9 @@ final class BatchRunner {
         List<ChunkTask> ordered = new ArrayList<>(tasks);
         ordered.sort(Comparator.comparingInt(ChunkTask::length).reversed());
         for (int from = 0; from < ordered.size(); from += maxBatchSize) {
+            if (Thread.interrupted()) {
+                throw new CompressionCancelledException();
+            }
             List<ChunkTask> batch = ordered.subList(from, Math.min(ordered.size(), from + maxBatchSize));
             List<int[]> inputs = new ArrayList<>(batch.size());
             for (ChunkTask t : batch) {

@@ -4,10 +4,6 @@ import io.linguagate.config.CompressionConfig;
 import io.linguagate.lingua.TargetTokenCounter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -65,12 +61,6 @@ public class CountCache {
     }
 
     private static String key(String encoding, String text) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update((encoding + '\u0000').getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha.digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
+        return ExactDigest.of(encoding, text);
     }
 }

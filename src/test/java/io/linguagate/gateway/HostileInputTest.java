@@ -101,6 +101,20 @@ class HostileInputTest {
         assertTrue(streamed.millis() < 3000, streamed.toString());
     }
 
+    @Test
+    void compressRefusesPromptsOverItsTokenLimitAndStopsAtItsTimeout() throws Exception {
+        // This gateway: linguagate.compress.max-tokens=300, linguagate.compress.timeout=1ms.
+        String tooLong = "we will ship the notes on Monday. ".repeat(60); // 480 cl100k tokens
+        Raw refused = post("/v1/compress", "{\"prompt\":\"" + tooLong + "\"}");
+        assertEquals(413, refused.status(), refused.toString());
+        assertTrue(refused.body().contains("\"code\":\"prompt_too_long\"")
+                && refused.body().contains("linguagate.compress.max-tokens") && refused.body().contains("300"),
+                refused.body());
+        Raw slow = post("/v1/compress", "{\"prompt\":\"" + "we will ship the notes on Monday. ".repeat(35) + "\"}");
+        assertEquals(504, slow.status(), slow.toString());
+        assertTrue(slow.body().contains("\"code\":\"compression_timeout\""), slow.body());
+    }
+
     private Raw post(String path, String json) throws IOException {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         return send("POST " + path + " HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\n"

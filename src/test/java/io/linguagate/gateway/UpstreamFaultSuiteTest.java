@@ -53,15 +53,18 @@ class UpstreamFaultSuiteTest {
     public static class Faults implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "linguagate.upstream.timeout", "2s",
-                    "linguagate.upstream.stream-idle-timeout", "1s",
-                    "linguagate.upstream.error-body-timeout", "1s",
-                    "linguagate.upstream.retry.initial-delay", "10ms",
+            return Map.ofEntries(
+                    Map.entry("linguagate.upstream.timeout", "2s"),
+                    Map.entry("linguagate.upstream.stream-idle-timeout", "1s"),
+                    Map.entry("linguagate.upstream.error-body-timeout", "1s"),
+                    Map.entry("linguagate.upstream.retry.initial-delay", "10ms"),
                     // Faults by the dozen would open it, and every later case would see 503.
-                    "linguagate.upstream.circuit-breaker.enabled", "false",
-                    "linguagate.compression.min-tokens", "20",
-                    "linguagate.client-body-timeout", "1s");
+                    Map.entry("linguagate.upstream.circuit-breaker.enabled", "false"),
+                    Map.entry("linguagate.compression.min-tokens", "20"),
+                    // HostileInputTest shares this gateway: tight limits it can reach cheaply.
+                    Map.entry("linguagate.client-body-timeout", "1s"),
+                    Map.entry("linguagate.compress.max-tokens", "300"),
+                    Map.entry("linguagate.compress.timeout", "1ms"));
         }
 
         @Override

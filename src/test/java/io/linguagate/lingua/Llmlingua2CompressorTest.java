@@ -2,6 +2,7 @@ package io.linguagate.lingua;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import io.linguagate.lingua.Fakes.UnitCounter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -398,5 +400,23 @@ class Llmlingua2CompressorTest {
         assertThrows(IllegalStateException.class, () -> c.compress("a b c", rate(0.5)));
         Llmlingua2Compressor d = new Llmlingua2Compressor(tok, chunks -> List.of(), new UnitCounter());
         assertThrows(IllegalStateException.class, () -> d.compress("a b c", rate(0.5)));
+    }
+
+    @Test
+    void anInterruptedThreadStopsBeforeTheNextBatch() {
+        ToyTokenizer tok = ToyTokenizer.wordPiece();
+        TableModel table = alphaModel(tok);
+        AtomicInteger batches = new AtomicInteger();
+        KeepProbabilityModel interrupting = inputs -> {
+            batches.incrementAndGet();
+            Thread.currentThread().interrupt(); // the caller gives up while this batch runs
+            return table.keepProbabilities(inputs);
+        };
+        // window 4, batches of 1: "alpha beta gamma delta." four times is several chunks, so several batches.
+        Llmlingua2Compressor compressor = new Llmlingua2Compressor(tok, interrupting, new UnitCounter(), 1, 4);
+        assertThrows(CompressionCancelledException.class,
+                () -> compressor.compress("alpha beta gamma delta. ".repeat(4), rate(0.5)));
+        assertEquals(1, batches.get(), "no batch after the interruption");
+        assertFalse(Thread.interrupted(), "the interruption was consumed, not left on the thread");
     }
 }

@@ -37,6 +37,27 @@ class HfClassifierTokenizerTest {
     }
 
     @Test
+    void loneSurrogatesKeepEveryOffsetAfterThemExact(@TempDir Path dir) {
+        TinyModelDir.writeBert(dir, true);
+        try (HfClassifierTokenizer tokenizer = load(dir)) {
+            for (String text : new String[] {"\uD800 ok walking", "ok \uDC00walking \uD83D", "ok\uDC00\uD800 walk"}) {
+                TokenizedText t = tokenizer.tokenize(text);
+                for (int i = 0; i < t.size(); i++) {
+                    String piece = t.pieces()[i].replace("##", "");
+                    String source = text.substring(t.starts()[i], t.ends()[i]);
+                    if (!piece.equals("[UNK]")) {
+                        assertEquals(piece, source, text + ": token " + i);
+                    }
+                }
+                assertTrue(java.util.Arrays.asList(t.pieces()).contains("ok"), text);
+            }
+            // A proper pair is left alone.
+            assertEquals("a\uD83C\uDF89b", HfClassifierTokenizer.withoutLoneSurrogates("a\uD83C\uDF89b"));
+            assertEquals("a\uFFFDb\uFFFD", HfClassifierTokenizer.withoutLoneSurrogates("a\uDC00b\uD800"));
+        }
+    }
+
+    @Test
     void specialTokensAreTheFramingOnesNotPlaceholdersNorUnknown(@TempDir Path dir) {
         TinyModelDir.writeBert(dir, true);
         try (HfClassifierTokenizer tokenizer = load(dir)) {

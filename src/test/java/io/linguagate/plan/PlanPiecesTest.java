@@ -38,7 +38,7 @@ class PlanPiecesTest {
 
     @Test
     void theCacheEvictsTheLeastRecentlyUsed() {
-        SegmentCache cache = new SegmentCache(2);
+        SegmentCache cache = new SegmentCache(2, 1 << 20);
         cache.put("a", "A");
         cache.put("b", "B");
         cache.get("a");
@@ -46,8 +46,37 @@ class PlanPiecesTest {
         assertTrue(cache.get("a").isPresent());
         assertTrue(cache.get("b").isEmpty());
         assertTrue(cache.get("c").isPresent());
-        SegmentCache off = new SegmentCache(0);
+        SegmentCache off = new SegmentCache(0, 1 << 20);
         off.put("a", "A");
         assertTrue(off.get("a").isEmpty());
+    }
+
+    @Test
+    void theCacheIsBoundedInBytesWhateverTheEntryCount() {
+        String text = "x".repeat(10_000); // 20,000 bytes as UTF-16, plus the entry overhead
+        long entry = 2L * text.length() + SegmentCache.ENTRY_OVERHEAD_BYTES;
+        SegmentCache cache = new SegmentCache(2000, 3 * entry);
+        for (int i = 0; i < 10; i++) {
+            cache.put("k" + i, text);
+        }
+        assertEquals(3 * entry, cache.bytes());
+        assertTrue(cache.get("k9").isPresent() && cache.get("k7").isPresent());
+        assertTrue(cache.get("k6").isEmpty());
+        cache.put("k9", "short");
+        assertEquals(2 * entry + 10 + SegmentCache.ENTRY_OVERHEAD_BYTES, cache.bytes());
+        // A single entry above the bound is not kept at all.
+        new SegmentCache(2000, 100).put("big", text);
+    }
+
+    @Test
+    void cacheKeysAreExactForAnyUtf16Text() {
+        // UTF-8 turns a lone surrogate into '?': keys must not.
+        assertNotEquals(SegmentCache.key("a\uD800b", 0.5, List.of("\n"), "o200k_base"),
+                SegmentCache.key("a?b", 0.5, List.of("\n"), "o200k_base"));
+        // Field boundaries are part of the key: a force token cannot slide into the text.
+        assertNotEquals(SegmentCache.key("b", 0.5, List.of("\n", "a"), "o200k_base"),
+                SegmentCache.key("ab", 0.5, List.of("\n"), "o200k_base"));
+        assertNotEquals(SegmentCache.key("x", 0.5, List.of("a\u0000b"), "o200k_base"),
+                SegmentCache.key("x", 0.5, List.of("a", "b"), "o200k_base"));
     }
 }
