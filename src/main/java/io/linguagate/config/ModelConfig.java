@@ -46,6 +46,14 @@ public interface ModelConfig {
     @WithDefault("true")
     boolean required();
 
+    /**
+     * Load the model in the background: the HTTP port opens at once (liveness up, readiness down with the loading
+     * stage), chat requests are forwarded uncompressed ({@code skipped:model-loading}) and {@code /v1/compress}
+     * answers 503 until the model is ready. {@code false}: the start waits for the model.
+     */
+    @WithDefault("true")
+    boolean backgroundLoad();
+
     /** Fetch and convert the model into the cache, then exit (for baking images). */
     @WithDefault("false")
     boolean prefetchOnly();

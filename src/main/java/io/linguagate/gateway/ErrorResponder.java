@@ -123,12 +123,20 @@ public class ErrorResponder {
                 yield new OpenAiError(502, "api_error", "upstream_error", null, "The upstream API call failed.");
             }
             default -> {
-                // A bug, not an expected condition: the stack trace goes to the log, never to the client.
-                LOG.errorf(failure, "%s: unexpected failure, answered 500", where);
+                // A bug, not an expected condition: the stack trace goes to the log, never to the client. Its
+                // message stays out of the log too: it may quote the request (a prompt, a key).
+                LOG.errorf(withoutMessage(failure), "%s: unexpected failure, answered 500", where);
                 yield new OpenAiError(500, "server_error", "internal_error", null,
                         "The gateway failed to process the request.");
             }
         };
+    }
+
+    /** The failure's class and stack, without its message (which may quote request content). */
+    private static Throwable withoutMessage(Throwable failure) {
+        Throwable bare = new Throwable(failure.getClass().getName());
+        bare.setStackTrace(failure.getStackTrace());
+        return bare;
     }
 
     private static OpenAiError circuitOpen(String where) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.linguagate.lingua.ClassifierTokenizer;
+import io.linguagate.lingua.LoneSurrogates;
 import io.linguagate.lingua.TokenizedText;
 import io.linguagate.lingua.TokenizerFamily;
 import java.io.ByteArrayInputStream;
@@ -151,29 +152,9 @@ public final class HfClassifierTokenizer implements ClassifierTokenizer, AutoClo
         return !text.isEmpty() && tokenizer.encode(withoutLoneSurrogates(text), false, false).getIds().length == 1;
     }
 
-    /**
-     * {@code text} with each unpaired surrogate replaced by U+FFFD. The native tokenizer receives text as UTF-8, where
-     * a lone surrogate has no encoding: it arrived as several replacement characters, and every offset after it
-     * drifted. U+FFFD is one UTF-16 unit and one code point, like the surrogate it stands for, so offsets map back
-     * onto the original text exactly, and kept text is still copied from the original.
-     */
+    /** The native tokenizer takes UTF-8: see {@link LoneSurrogates}. */
     static String withoutLoneSurrogates(String text) {
-        char[] chars = null;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean paired = Character.isHighSurrogate(c) ? i + 1 < text.length()
-                    && Character.isLowSurrogate(text.charAt(i + 1))
-                    : !Character.isLowSurrogate(c) || i > 0 && Character.isHighSurrogate(text.charAt(i - 1));
-            if (Character.isHighSurrogate(c) && paired) {
-                i++; // the pair's low half
-            } else if (!paired) {
-                if (chars == null) {
-                    chars = text.toCharArray();
-                }
-                chars[i] = '\uFFFD';
-            }
-        }
-        return chars == null ? text : new String(chars);
+        return LoneSurrogates.replaced(text);
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.linguagate.model.hub.ModelFetcher;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -49,11 +50,13 @@ final class ModelProvisioner {
                 : "linguagate.model.id=" + hubId() + ", env LINGUAGATE_MODEL_ID";
     }
 
-    /** The model's files, ready to load. */
-    ModelDirectory provision() {
+    /** The model's files, ready to load; {@code stage} hears what is being done (for readiness). */
+    ModelDirectory provision(Consumer<String> stage) {
         if (config.path().isPresent()) {
+            stage.accept("reading " + config.path().get());
             return ModelDirectory.read(config.path().get(), json);
         }
+        stage.accept("fetching " + hubId() + " from " + config.hubUrl() + " (or finding it in the cache)");
         FetchedModel fetched = new ModelFetcher().fetch(source());
         if (fetched.weights() == FetchedModel.Weights.ONNX) {
             return ModelDirectory.read(fetched.directory(), json);
@@ -67,6 +70,7 @@ final class ModelProvisioner {
         } else {
             LOG.infof("Converting %s (%s) to ONNX, %s, once; later starts use %s", hubId(), fetched.weightsFile(),
                     options.describe(), onnx);
+            stage.accept("converting " + fetched.weightsFile() + " to ONNX (" + options.describe() + ")");
             CheckpointConverter.Result result = CheckpointConverter.convert(fetched.directory(), onnx, options);
             LOG.infof("Converted in %d ms (%.1f MB)", result.elapsed().toMillis(),
                     (result.onnxBytes() + result.externalDataBytes()) / (1024.0 * 1024.0));

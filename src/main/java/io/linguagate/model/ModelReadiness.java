@@ -6,7 +6,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready once the configured model is loaded and warmed up; with no model configured, or one that failed under
+ * Ready once the configured model is loaded and warmed up (until then: down, with the loading stage in its data); with no model configured, or one that failed under
  * {@code linguagate.model.required=false}, the gateway is a plain proxy and ready (the details say why).
  */
 @Readiness
@@ -33,6 +33,7 @@ public class ModelReadiness implements HealthCheck {
         return models.ready()
                 .map(m -> response.up().withData("model", models.name())
                         .withData("device", m.onCuda() ? "cuda" : "cpu").build())
-                .orElseGet(() -> response.down().withData("model", "loading").build());
+                .orElseGet(() -> response.down().withData("model", models.name())
+                        .withData("stage", models.stage()).build());
     }
 }

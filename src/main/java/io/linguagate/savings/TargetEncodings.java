@@ -5,6 +5,7 @@ import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 import io.linguagate.config.SavingsConfig;
+import io.linguagate.lingua.LoneSurrogates;
 import io.linguagate.lingua.TargetTokenCounter;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -56,7 +57,8 @@ public class TargetEncodings {
 
     /** Counts like {@code encoding}; special-token text ({@code <|endoftext|>}) counts as ordinary text. */
     public static TargetTokenCounter counter(Encoding encoding) {
-        return encoding::countTokensOrdinary;
+        // jtokkit works in UTF-8, which has no lone surrogates (see LoneSurrogates).
+        return text -> encoding.countTokensOrdinary(LoneSurrogates.replaced(text));
     }
 
     private static boolean startsWithAny(String name, String[] prefixes) {

@@ -57,6 +57,11 @@ public record TestModelConfig(Optional<Path> path, Device device, OptionalInt ma
     }
 
     @Override
+    public boolean backgroundLoad() {
+        return false;
+    }
+
+    @Override
     public int cudaDeviceId() {
         return 0;
     }

@@ -135,6 +135,60 @@ class PackagedAppIT {
     }
 
     @Test
+    void thePortOpensBeforeTheModelIsReadyAndSigtermEndsAFetchAtOnce(@TempDir Path work) throws Exception {
+        String tokenizer = TinyTokenizerJson.bertWordPiece(TinyTokenizerJson.DEFAULT_BERT_WORDS, true);
+        Path checkpoint = RandomCheckpoint.sized(Family.BERT, TinyTokenizerJson.idCount(tokenizer), 512, 17)
+                .writeTo(work.resolve("checkpoint"));
+        try (FakeHub hub = new FakeHub("test-org/slow")
+                .file("config.json", Files.readAllBytes(checkpoint.resolve("config.json")))
+                .file("tokenizer.json", tokenizer.getBytes(StandardCharsets.UTF_8))
+                .file("model.safetensors", Files.readAllBytes(checkpoint.resolve("model.safetensors")))
+                .delay("model.safetensors", 60_000)) {
+            int port = freePort();
+            Path log = Files.createTempFile("linguagate", ".log");
+            Process app = start(Map.of("LINGUAGATE_MODEL_ID", "test-org/slow",
+                    "LINGUAGATE_MODEL_HUB_URL", hub.url().toString(),
+                    "LINGUAGATE_MODEL_CACHE_DIR", work.resolve("cache").toString(),
+                    "LINGUAGATE_UPSTREAM_BASE_URL", "http://127.0.0.1:9/v1",
+                    "QUARKUS_HTTP_PORT", Integer.toString(port)), log);
+            try {
+                HttpClient http = HttpClient.newHttpClient();
+                URI base = URI.create("http://127.0.0.1:" + port + "/");
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                HttpResponse<String> live = null;
+                while (live == null && System.nanoTime() < deadline) {
+                    try {
+                        live = http.send(HttpRequest.newBuilder(base.resolve("q/health/live")).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                    } catch (IOException notYet) {
+                        Thread.sleep(100);
+                    }
+                }
+                assertTrue(live != null && live.statusCode() == 200, Files.readString(log));
+                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(base.resolve("q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(503, ready.statusCode(), ready.body());
+                assertTrue(ready.body().contains("fetching test-org/slow"), ready.body());
+                HttpResponse<String> compress = compress(port);
+                assertEquals(503, compress.statusCode(), compress.body());
+                assertTrue(compress.body().contains("model_unavailable"), compress.body());
+
+                long sigterm = System.nanoTime();
+                app.destroy();
+                assertTrue(app.waitFor(10, TimeUnit.SECONDS), Files.readString(log));
+                long millis = (System.nanoTime() - sigterm) / 1_000_000;
+                assertTrue(millis < 5_000, "exited " + millis + " ms after SIGTERM:\n" + Files.readString(log));
+                try (var files = Files.walk(work.resolve("cache"))) {
+                    assertFalse(files.anyMatch(f -> f.getFileName().toString().equals("model.safetensors")
+                            || f.getFileName().toString().equals("model.onnx")), "no complete-looking file left");
+                }
+            } finally {
+                app.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
     void prefetchOnlyFillsTheCacheAndExits(@TempDir Path work) throws Exception {
         String tokenizer = TinyTokenizerJson.bertWordPiece(TinyTokenizerJson.DEFAULT_BERT_WORDS, true);
         Path checkpoint = RandomCheckpoint.sized(Family.BERT, TinyTokenizerJson.idCount(tokenizer), 512, 13)

@@ -37,7 +37,8 @@ public record HubSource(URI hubUrl, String modelId, String revision, Optional<St
     public static final URI DEFAULT_HUB_URL = URI.create("https://huggingface.co");
     public static final String DEFAULT_REVISION = "main";
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
+    /** A hub that accepts connections but never answers fails the fetch within ≈ 30 s (3 attempts, back-off). */
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(8);
 
     /** Environment variable the hub's own tools read the access token from. */
     public static final String TOKEN_ENV = "HF_TOKEN";

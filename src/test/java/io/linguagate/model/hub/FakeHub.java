@@ -95,6 +95,12 @@ public final class FakeHub implements AutoCloseable {
         return this;
     }
 
+    /** The hub waits this long before answering for {@code path} (until closed). */
+    public FakeHub delay(String path, long millis) {
+        delayMillis.put(path, millis);
+        return this;
+    }
+
     public FakeHub largeFile(String path, byte[] content) {
         large.add(path);
         return file(path, content);
