@@ -121,6 +121,9 @@ public class GatewayBench {
         static final byte[] COMPLETION_RESPONSE = response(200, "OK", "application/json", COMPLETION);
         static final byte[] MODELS_RESPONSE = response(200, "OK", "application/json", MODELS);
         static final byte[] NOT_FOUND_RESPONSE = response(404, "Not Found", "application/json", NOT_FOUND);
+        static final byte[] TOO_LARGE_RESPONSE = response(413, "Payload Too Large", "application/json", """
+                {"error":{"message":"Body larger than the benchmark stub keeps.","type":"invalid_request_error",\
+                "param":null,"code":"too_large"}}""");
         static final byte[] SSE_HEAD = ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
                 + "Cache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
 
@@ -255,6 +258,15 @@ public class GatewayBench {
                 if (header == null) {
                     return;
                 }
+                if (!chunked && contentLength > MAX_BODY_BYTES) {
+                    // Too large to hold: read it through (an upload) and say so, as a real API would.
+                    if (!in.skip(contentLength)) {
+                        return;
+                    }
+                    out.write(TOO_LARGE_RESPONSE);
+                    out.flush();
+                    continue;
+                }
                 byte[] body = chunked ? in.chunkedBody() : in.bytes(contentLength);
                 if (body == null) {
                     return;
@@ -371,6 +383,20 @@ public class GatewayBench {
                 off += take;
             }
             return out;
+        }
+
+        /** Reads and drops {@code n} bytes; false when the connection ends first. */
+        boolean skip(long n) throws IOException {
+            long left = n;
+            while (left > 0) {
+                if (!fill()) {
+                    return false;
+                }
+                int take = (int) Math.min(lim - pos, left);
+                pos += take;
+                left -= take;
+            }
+            return true;
         }
 
         byte[] chunkedBody() throws IOException {

@@ -89,45 +89,16 @@ fi
 # The model directory.
 MODEL_DIR="$ROOT/target/bench-model/$MODEL"
 if [[ "$MODEL" == tiny ]]; then
-    if [[ ! -f "$MODEL_DIR/model.onnx" ]]; then
-        echo "writing the tiny model (io.linguagate.bench.TinyBenchModel) into $MODEL_DIR ..."
-        BUILD_DIR=target/bench-model/.build
-        mkdir -p "$BUILD_DIR"
-        ./mvnw -q -B -ntp test-compile || die "test-compile failed"
-        ./mvnw -q -B -ntp dependency:build-classpath -Dmdep.includeScope=test \
-            "-Dmdep.outputFile=$BUILD_DIR/test-classpath.txt" || die "dependency:build-classpath failed"
-        # Classpath in an @argfile: ONNX Runtime 1.29.0 crashes the JVM when the command line is longer than ~4 KB.
-        printf -- '-cp "%s"\n' "target/test-classes:target/classes:$(cat "$BUILD_DIR/test-classpath.txt")" \
-            > "$BUILD_DIR/tiny-args"
-        rm -rf "$MODEL_DIR.partial"
-        "$JAVA" --enable-native-access=ALL-UNNAMED "@$BUILD_DIR/tiny-args" io.linguagate.bench.TinyBenchModel \
-            "$MODEL_DIR.partial" || die "TinyBenchModel failed"
-        rm -rf "$MODEL_DIR"
-        mv "$MODEL_DIR.partial" "$MODEL_DIR"
-    fi
+    source "$ROOT/bench/lib/tiny-model.sh"
+    ensure_tiny_model "$MODEL_DIR" || die "writing the tiny model failed"
 else
     bench/bench-model.sh "$MODEL" || die "bench/bench-model.sh $MODEL failed"
 fi
 [[ -f "$MODEL_DIR/model.onnx" ]] || die "$MODEL_DIR/model.onnx missing"
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/linguagate-chat-bench.XXXXXX")"
-PIDS=()
-
-# port_in_use, free_port, wait_for, stop_all
+# port_in_use, free_port, wait_for, stop_all, use_work_dir
 source "$ROOT/bench/lib/processes.sh"
-
-cleanup() {
-    local status=$?
-    stop_all "${PIDS[@]}"
-    if [[ $status -ne 0 ]]; then
-        echo "chat-bench: logs kept in $WORK" >&2
-    else
-        rm -rf "$WORK"
-    fi
-    exit $status
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+use_work_dir chat-bench
 
 
 echo "compiling bench/ChatBench.java and bench/GatewayBench.java ..."

@@ -36,3 +36,22 @@ stop_all() { # stop_all PID...: TERM each, up to 10 s for a graceful stop, then 
         wait "$pid" 2>/dev/null || true
     done
 }
+
+use_work_dir() { # use_work_dir NAME: sets WORK (a temp folder) and PIDS; on exit stops PIDS, keeps WORK on failure
+    WORK="$(mktemp -d "${TMPDIR:-/tmp}/linguagate-$1.XXXXXX")"
+    PIDS=()
+    WORK_NAME="$1"
+    trap work_dir_cleanup EXIT
+    trap 'exit 130' INT TERM
+}
+
+work_dir_cleanup() {
+    local status=$?
+    stop_all "${PIDS[@]}"
+    if [[ $status -ne 0 ]]; then
+        echo "$WORK_NAME: logs kept in $WORK" >&2
+    else
+        rm -rf "$WORK"
+    fi
+    exit $status
+}

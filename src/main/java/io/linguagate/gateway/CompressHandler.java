@@ -10,6 +10,7 @@ import io.linguagate.config.GatewayConfig;
 import io.linguagate.lingua.CompressionCancelledException;
 import io.linguagate.lingua.CompressionResult;
 import io.linguagate.lingua.ScoredWord;
+import io.linguagate.lingua.TargetTokenCounter;
 import io.linguagate.model.ClassifierModel;
 import io.linguagate.model.ModelService;
 import io.linguagate.savings.PriceTable;
@@ -70,29 +71,42 @@ public class CompressHandler {
             if (chars > (long) maxTokens * MAX_CHARS_PER_TOKEN) {
                 throw tooLong(); // no tokenizer packs that many characters into a token: no need to count
             }
-            CancellableWork<CompressionResult> work = CancellableWork.start(ctx.vertx(), () -> {
-                var counter = TargetEncodings.counter(encoding);
-                if (request.contexts().stream().mapToLong(counter::count).sum() > maxTokens) {
-                    throw tooLong();
-                }
-                return model.compressor(encoding.getName(), counter).compress(request.contexts(), request.options());
-            });
-            // Nobody waits for the result any more: stop before the next model batch.
-            ClientExchange.whenClientGone(ctx, work::cancel);
-            long timer = ctx.vertx().setTimer(timeoutMillis, id -> {
-                work.cancel();
-                errors.fail(ctx, new GatewayException(new OpenAiError(504, "api_error", "compression_timeout", null,
-                        "The compression took longer than " + timeoutMillis / 1000.0 + " s "
-                                + "(linguagate.compress.timeout).")));
-            });
-            work.future().onComplete(done -> {
-                ctx.vertx().cancelTimer(timer);
-                if (done.succeeded()) {
-                    reply(ctx, request, encoding, done.result());
-                } else if (!(done.cause() instanceof CompressionCancelledException)) {
-                    errors.fail(ctx, done.cause());
+            var counter = TargetEncodings.counter(encoding);
+            // Counted first, on a worker: the limit is about the prompt, the timeout about the compression.
+            CancellableWork<Long> counting = CancellableWork.start(ctx.vertx(),
+                    () -> request.contexts().stream().mapToLong(counter::count).sum());
+            ClientExchange.whenClientGone(ctx, counting::cancel);
+            counting.future().onComplete(counted -> {
+                if (counted.failed()) {
+                    errors.fail(ctx, counted.cause());
+                } else if (counted.result() > maxTokens) {
+                    errors.fail(ctx, tooLong());
+                } else {
+                    compress(ctx, request, encoding, model, counter);
                 }
             });
+        });
+    }
+
+    private void compress(RoutingContext ctx, CompressRequest request, Encoding encoding, ClassifierModel model,
+            TargetTokenCounter counter) {
+        CancellableWork<CompressionResult> work = CancellableWork.start(ctx.vertx(),
+                () -> model.compressor(encoding.getName(), counter).compress(request.contexts(), request.options()));
+        // Nobody waits for the result any more: stop before the next model batch.
+        ClientExchange.whenClientGone(ctx, work::cancel);
+        long timer = ctx.vertx().setTimer(timeoutMillis, id -> {
+            work.cancel();
+            errors.fail(ctx, new GatewayException(new OpenAiError(504, "api_error", "compression_timeout", null,
+                    "The compression took longer than " + timeoutMillis / 1000.0 + " s "
+                            + "(linguagate.compress.timeout).")));
+        });
+        work.future().onComplete(done -> {
+            ctx.vertx().cancelTimer(timer);
+            if (done.succeeded()) {
+                reply(ctx, request, encoding, done.result());
+            } else if (!(done.cause() instanceof CompressionCancelledException)) {
+                errors.fail(ctx, done.cause());
+            }
         });
     }
 

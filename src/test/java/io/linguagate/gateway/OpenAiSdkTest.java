@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
@@ -110,8 +111,16 @@ class OpenAiSdkTest {
         BadRequestException error = assertThrows(BadRequestException.class,
                 () -> client.chat().completions().create(ChatCompletionCreateParams.builder()
                         .model(ChatModel.GPT_4O_MINI).messages(java.util.List.of())
+                        .putAdditionalBodyProperty("compression", JsonValue.from(java.util.Map.of("rate", 7)))
+                        .build()));
+        assertEquals("invalid_value", error.code().orElseThrow());
+        // An extra body property named like a typed one makes the SDK write the key twice: refused, never guessed.
+        BadRequestException duplicate = assertThrows(BadRequestException.class,
+                () -> client.chat().completions().create(ChatCompletionCreateParams.builder()
+                        .model(ChatModel.GPT_4O_MINI).messages(java.util.List.of())
                         .putAdditionalBodyProperty("messages", JsonValue.from("not a list")).build()));
-        assertEquals("invalid_type", error.code().orElseThrow());
+        assertEquals("invalid_json", duplicate.code().orElseThrow());
+        assertTrue(duplicate.getMessage().contains("Duplicate field 'messages'"), duplicate.getMessage());
         upstream.verify(0, postRequestedFor(urlEqualTo("/v1/chat/completions")));
     }
 }

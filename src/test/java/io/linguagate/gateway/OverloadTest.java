@@ -39,9 +39,8 @@ class OverloadTest {
     @TestHTTPResource("/")
     URI gateway;
 
-    @Test
-    void aSecondRequestWhileAStreamIsOpenIsRefusedThenAcceptedAfterIt() throws Exception {
-        CompletableFuture<Void> finish = new CompletableFuture<>();
+    /** A stream through the gateway that the upstream keeps open (holding the one permit) until {@code finish}. */
+    private HttpResponse<InputStream> openStream(CompletableFuture<Void> finish) throws Exception {
         upstream.script(req -> {
             HttpServerResponse response = req.response().setChunked(true).putHeader("content-type",
                     "text/event-stream");
@@ -53,6 +52,13 @@ class OverloadTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"stream\":true,\"messages\":[]}")).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, open.statusCode());
+        return open;
+    }
+
+    @Test
+    void aSecondRequestWhileAStreamIsOpenIsRefusedThenAcceptedAfterIt() throws Exception {
+        CompletableFuture<Void> finish = new CompletableFuture<>();
+        HttpResponse<InputStream> open = openStream(finish);
 
         given().contentType("application/json").body("{\"messages\":[]}").when().post("/v1/chat/completions")
                 .then().statusCode(503).body("error.code", equalTo("gateway_overloaded"));
@@ -69,17 +75,7 @@ class OverloadTest {
     @Test
     void readinessGoesDownWhileEveryPermitIsHeldWithoutProgressAndComesBack() throws Exception {
         CompletableFuture<Void> finish = new CompletableFuture<>();
-        upstream.script(req -> {
-            HttpServerResponse response = req.response().setChunked(true).putHeader("content-type",
-                    "text/event-stream");
-            response.write("data: {}\n\n");
-            finish.thenRun(() -> upstream.vertx().runOnContext(v -> response.end("data: [DONE]\n\n")));
-        });
-        HttpResponse<InputStream> open = HttpClient.newHttpClient().send(HttpRequest
-                .newBuilder(gateway.resolve("v1/chat/completions")).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"stream\":true,\"messages\":[]}")).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        assertEquals(200, open.statusCode());
+        HttpResponse<InputStream> open = openStream(finish);
         given().when().get("/q/health/ready").then().statusCode(200);
 
         Thread.sleep(1500);
