@@ -66,6 +66,7 @@ public class PassthroughHandler {
         private long seen;
         private boolean ended;
         private Handler<Throwable> exceptionHandler;
+        private Throwable pendingFailure;
 
         SizeLimited(RoutingContext ctx, long max, long timeoutMillis) {
             this.source = ctx.request();
@@ -76,17 +77,27 @@ public class PassthroughHandler {
                 if (!ended) {
                     source.pause();
                     source.handler(null);
-                    if (exceptionHandler != null) {
-                        exceptionHandler.handle(BoundedBody.tooSlow(timeoutMillis));
-                    }
+                    fail(BoundedBody.tooSlow(timeoutMillis));
                 }
             });
+        }
+
+        /** To the upstream request's handler, or kept for it while the upstream connection is still being made. */
+        private void fail(Throwable failure) {
+            if (exceptionHandler != null) {
+                exceptionHandler.handle(failure);
+            } else {
+                pendingFailure = failure;
+            }
         }
 
         @Override
         public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
             this.exceptionHandler = handler;
             source.exceptionHandler(handler);
+            if (handler != null && pendingFailure != null) {
+                handler.handle(pendingFailure);
+            }
             return this;
         }
 
@@ -102,9 +113,7 @@ public class PassthroughHandler {
                     vertx.cancelTimer(timer);
                     source.pause();
                     source.handler(null);
-                    if (exceptionHandler != null) {
-                        exceptionHandler.handle(BoundedBody.tooLarge(max));
-                    }
+                    fail(BoundedBody.tooLarge(max));
                     return;
                 }
                 handler.handle(chunk);

@@ -14,6 +14,8 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -186,8 +188,13 @@ public class ResponseRelay {
             return;
         }
         if (!out.headWritten()) {
-            // Nothing reached the client yet: it can still get a proper error instead of a cut.
-            out.headers().clear();
+            // Nothing reached the client yet: it can still get a proper error instead of a cut. The upstream's
+            // headers go (its length, its type); the gateway's own x-compression-* report stays.
+            for (String name : Set.copyOf(out.headers().names())) {
+                if (!name.toLowerCase(Locale.ROOT).startsWith("x-compression")) {
+                    out.headers().remove(name);
+                }
+            }
             errors.fail(ctx, err instanceof TimeoutException ? new UpstreamTimeoutException(
                     "the upstream sent headers, then nothing for " + bodyIdleMillis + " ms", err)
                     : UpstreamClient.brokenOff(err));

@@ -18,6 +18,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.streams.ReadStream;
@@ -77,12 +78,14 @@ public class UpstreamClient {
                 .setSsl(target.tls())
                 .setVerifyHost(true)
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
-                .setMaxPoolSize(config.maxConnections())
                 .setKeepAlive(keepAlive)
                 .setKeepAliveTimeout((int) Math.max(1, config.poolIdleTimeout().toSeconds()))
                 .setDecompressionSupported(false)
                 .setTryUseCompression(false);
-        return vertx.httpClientBuilder().with(options).withConnectHandler(this::connected).build();
+        // The pool size is the builder's PoolOptions (HttpClientOptions' own is ignored by the builder: 5 then).
+        return vertx.httpClientBuilder().with(options)
+                .with(new PoolOptions().setHttp1MaxSize(config.maxConnections()))
+                .withConnectHandler(this::connected).build();
     }
 
     private void connected(HttpConnection connection) {

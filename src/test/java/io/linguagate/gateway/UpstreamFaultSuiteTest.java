@@ -28,6 +28,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -356,6 +357,43 @@ class UpstreamFaultSuiteTest {
         long millis = upstreamSawClose.get(5, TimeUnit.SECONDS);
         // Before error-body-timeout (1 s) ends the hold: the hold itself must notice that the client left.
         assertTrue(millis >= 0 && millis < 900, "the upstream connection was closed after " + millis + " ms");
+        awaitNothingInFlight();
+    }
+
+    @Test
+    void manyExchangesAtOnceEachGetTheirOwnUpstreamConnection() throws Exception {
+        int streams = 24; // well above Vert.x's default pool of 5: the configured pool size must be in force
+        CountDownLatch release = new CountDownLatch(1);
+        upstream.fault("held", ex -> {
+            ex.write("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n");
+            byte[] event = RawUpstream.eventsFor(ex.client()).getBytes(StandardCharsets.UTF_8);
+            ex.write(Integer.toHexString(event.length) + "\r\n");
+            ex.write(event);
+            ex.write("\r\n");
+            release.await(10, TimeUnit.SECONDS);
+            ex.write("0\r\n\r\n");
+        });
+        List<CompletableFuture<HttpResponse<InputStream>>> open = new ArrayList<>();
+        for (int i = 0; i < streams; i++) {
+            open.add(http.sendAsync(HttpRequest.newBuilder(gateway.resolve("v1/chat/completions"))
+                    .header("content-type", "application/json").header("x-fault", "held")
+                    .header("x-client", "many-" + i).header("x-compression", "off")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"stream\":true,\"messages\":[]}")).build(),
+                    HttpResponse.BodyHandlers.ofInputStream()));
+        }
+        try {
+            for (CompletableFuture<HttpResponse<InputStream>> response : open) {
+                // Every stream's headers arrive while all of them are still open upstream.
+                assertEquals(200, response.get(5, TimeUnit.SECONDS).statusCode());
+            }
+        } finally {
+            release.countDown();
+        }
+        for (CompletableFuture<HttpResponse<InputStream>> response : open) {
+            try (InputStream in = response.get().body()) {
+                in.readAllBytes();
+            }
+        }
         awaitNothingInFlight();
     }
 
