@@ -24,6 +24,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -33,7 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>{@code soak --gateway URL --pid P --minutes M}: mixed traffic (compressed chat with repeated and fresh system
  * prompts, streams, {@code /v1/compress}, passthrough, invalid bodies) from a few workers; prints answers by class,
  * p50/p99 in the first and the last minute, and heap-after-GC / RSS / open-file samples of the gateway every 30 s.
- * Exits 1 on any 5xx or transport error, or when heap after GC grew more than 10% from minute 2 to the end.</li>
+ * Exits 1 on any 5xx or transport error, or when heap after GC grew more than 10% from minute 2 to the end (both
+ * taken with no request in flight).</li>
  * <li>{@code slow-clients --gateway URL --pid P --connections N --declare BYTES}: N connections each declare a body of
  * BYTES (half chat, half a streamed upload) and trickle a byte every 500 ms; prints the gateway's heap after GC
  * before and while they are open, and how each connection ended. Exits 1 when the heap rose by 64 MiB or more, or
@@ -71,15 +74,21 @@ public class SoakBench {
         Map<String, AtomicLong> classes = new ConcurrentHashMap<>();
         List<long[]> samples = new CopyOnWriteArrayList<>(); // {elapsed ms, latency µs}
         List<String> memory = new ArrayList<>();
-        List<Long> heapAfterGc = new ArrayList<>();
-        List<Long> heapAt = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(workers);
+        AtomicBoolean paused = new AtomicBoolean();
+        AtomicInteger busy = new AtomicInteger();
         List<Future<?>> running = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
             int seed = w;
             running.add(pool.submit(() -> {
                 Random random = new Random(seed);
                 while (System.nanoTime() < end) {
+                    busy.incrementAndGet();
+                    if (paused.get()) {
+                        busy.decrementAndGet();
+                        Thread.sleep(20);
+                        continue;
+                    }
                     String kind = pickKind(random);
                     long t0 = System.nanoTime();
                     String outcome;
@@ -92,6 +101,7 @@ public class SoakBench {
                     } catch (InterruptedException e) {
                         return null;
                     }
+                    busy.decrementAndGet();
                     long t1 = System.nanoTime();
                     classes.computeIfAbsent(outcome, k -> new AtomicLong()).incrementAndGet();
                     samples.add(new long[] {(t1 - start) / 1_000_000, (t1 - t0) / 1_000});
@@ -100,12 +110,23 @@ public class SoakBench {
             }));
         }
         long nextSample = start;
+        long quietAtTwo = -1;
         while (System.nanoTime() < end) {
+            long elapsed = (System.nanoTime() - start) / 1_000_000_000;
+            if (quietAtTwo < 0 && elapsed >= 120) {
+                // A quiet snapshot: no request in flight, so the heap after GC is what the gateway retains.
+                paused.set(true);
+                while (busy.get() > 0) {
+                    Thread.sleep(5);
+                }
+                quietAtTwo = heapAfterGc(pid);
+                paused.set(false);
+                memory.add(String.format("  %4d s  heap after GC %7.1f MiB  (quiet: traffic paused)", elapsed,
+                        quietAtTwo / 1048576.0));
+                System.out.println(memory.get(memory.size() - 1));
+            }
             if (System.nanoTime() >= nextSample) {
-                long elapsed = (System.nanoTime() - start) / 1_000_000_000;
                 long heap = heapAfterGc(pid);
-                heapAfterGc.add(heap);
-                heapAt.add(elapsed);
                 memory.add(String.format("  %4d s  heap after GC %7.1f MiB  RSS %7.1f MiB  open files %d", elapsed,
                         heap / 1048576.0, rss(pid) / 1048576.0, openFiles(pid)));
                 System.out.println(memory.get(memory.size() - 1));
@@ -135,24 +156,12 @@ public class SoakBench {
 
         long fiveXx = classes.entrySet().stream().filter(e -> e.getKey().matches(".* 5\\d\\d")
                 || e.getKey().contains("transport-error")).mapToLong(e -> e.getValue().get()).sum();
-        // Heap after GC around minute 2 (the caches have filled by then) against the last minute of traffic: medians
-        // of the samples, as a sample taken mid-request holds that request's buffers.
-        List<Long> early = new ArrayList<>();
-        List<Long> late = new ArrayList<>();
-        for (int i = 0; i < heapAt.size(); i++) {
-            if (heapAt.get(i) >= 90 && heapAt.get(i) <= 150) {
-                early.add(heapAfterGc.get(i));
-            }
-            if (heapAt.get(i) >= minutes * 60 - 90) {
-                late.add(heapAfterGc.get(i));
-            }
-        }
-        long atTwo = median(early.isEmpty() ? heapAfterGc : early);
-        long atEnd = median(late.isEmpty() ? List.of(finalHeap) : late);
-        double growth = 100.0 * (atEnd - atTwo) / Math.max(1, atTwo);
-        System.out.printf("heap after GC (median of samples): minute 2 %.1f MiB, last 90 s %.1f MiB (%+.1f%%); "
-                + "after the traffic %.1f MiB%n", atTwo / 1048576.0, atEnd / 1048576.0, growth,
-                finalHeap / 1048576.0);
+        // Quiet snapshots (no request in flight) at minute 2, when the caches have filled, and after the traffic:
+        // samples taken under load also hold the buffers of the requests in flight, which hides a leak in noise.
+        long atTwo = quietAtTwo > 0 ? quietAtTwo : finalHeap;
+        double growth = 100.0 * (finalHeap - atTwo) / Math.max(1, atTwo);
+        System.out.printf("heap after GC, quiet: minute 2 %.1f MiB, end %.1f MiB (%+.1f%%)%n", atTwo / 1048576.0,
+                finalHeap / 1048576.0, growth);
         boolean ok = fiveXx == 0 && growth <= 10;
         System.out.println("RESULT: " + (ok ? "PASS" : "FAIL") + " (5xx or transport errors: " + fiveXx
                 + ", heap growth " + String.format("%+.1f%%", growth) + ", limit +10%)");
@@ -189,12 +198,6 @@ public class SoakBench {
             default -> b.uri(gateway.resolve("/v1/chat/completions"))
                     .POST(HttpRequest.BodyPublishers.ofString(chat + "}")).build();
         };
-    }
-
-    private static long median(List<Long> values) {
-        List<Long> sorted = new ArrayList<>(values);
-        sorted.sort(null);
-        return sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2);
     }
 
     private static double pct(List<long[]> samples, long fromMs, long toMs, int p) {

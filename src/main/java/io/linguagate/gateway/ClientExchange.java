@@ -102,7 +102,6 @@ public final class ClientExchange {
         }
     }
 
-
     long elapsedNanos() {
         return System.nanoTime() - startNanos;
     }
