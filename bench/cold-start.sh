@@ -55,13 +55,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source ./scripts/java-home.sh
 JAVA="$JAVA_HOME/bin/java"
-JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
-
-if [[ "$BUILD" == 1 || ! -f "$JAR" ]]; then
-    echo "building the gateway (./mvnw -q -B -ntp package -DskipTests) ..."
-    ./mvnw -q -B -ntp package -DskipTests || die "build failed"
-fi
-[[ -f "$JAR" ]] || die "$JAR missing after build"
+# port_in_use, free_port, wait_for, stop_all, use_work_dir, packaged_gateway
+source "$ROOT/bench/lib/processes.sh"
+packaged_gateway "$BUILD" || die "building the gateway failed"
 
 WORK="$ROOT/target/cold-start/$MODEL"
 BUILD_DIR="$ROOT/target/cold-start/.build"

@@ -44,17 +44,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source ./scripts/java-home.sh
 JAVA="$JAVA_HOME/bin/java"
-JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
-if [[ "$BUILD" == 1 || ! -f "$JAR" ]]; then
-    echo "building the gateway (./mvnw -q -B -ntp package -DskipTests) ..."
-    ./mvnw -q -B -ntp package -DskipTests || die "build failed"
-fi
+# port_in_use, free_port, wait_for, stop_all, use_work_dir, packaged_gateway
+source "$ROOT/bench/lib/processes.sh"
+packaged_gateway "$BUILD" || die "building the gateway failed"
 MODEL_DIR="$ROOT/target/bench-model/tiny"
 source "$ROOT/bench/lib/tiny-model.sh"
 ensure_tiny_model "$MODEL_DIR" || die "writing the tiny model failed"
 
-# port_in_use, free_port, wait_for, stop_all, use_work_dir
-source "$ROOT/bench/lib/processes.sh"
 use_work_dir soak
 
 "$JAVA_HOME/bin/javac" -d "$WORK/classes" bench/SoakBench.java bench/GatewayBench.java || die "javac failed"

@@ -55,3 +55,12 @@ work_dir_cleanup() {
     fi
     exit $status
 }
+
+packaged_gateway() { # packaged_gateway BUILD: sets JAR; builds the gateway when BUILD is 1 or the jar is missing
+    JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
+    if [[ "$1" == 1 || ! -f "$JAR" ]]; then
+        echo "building the gateway (./mvnw -q -B -ntp package -DskipTests) ..."
+        ./mvnw -q -B -ntp package -DskipTests || return 1
+    fi
+    [[ -f "$JAR" ]]
+}
