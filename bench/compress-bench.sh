@@ -12,6 +12,8 @@ usage: bench/compress-bench.sh [bge-small|minilm] [--threads N] [--batch N] [--s
   --threads N        ONNX Runtime intra-op threads (default 2)
   --batch N          chunks per inference (default 8, the gateway's CPU default)
   --sizes LIST       input sizes in cl100k tokens (default "512 2048 8192 32768")
+  --compare-shapes   CPU settings before vs after in one interleaved run (BatchShapeBench): padded batches
+                     with denormals as they come, against equal-length batches with denormals flushed to zero
 EOF2
 }
 
@@ -25,6 +27,7 @@ while [[ $# -gt 0 ]]; do
         --threads) THREADS="$2"; shift ;;
         --batch) BATCH="$2"; shift ;;
         --sizes) SIZES="$2"; shift ;;
+        --compare-shapes) BENCH_CLASS=io.linguagate.model.BatchShapeBench ;;
         -h|--help) usage; exit 0 ;;
         *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -43,4 +46,5 @@ printf -- '-cp "%s"\n' "target/test-classes:target/classes:$(cat "$WORK/test-cla
 # shellcheck disable=SC2086
 exec "$JAVA_HOME/bin/java" -Xmx1g -XX:+UseG1GC --enable-native-access=ALL-UNNAMED \
     -Djava.util.logging.manager=org.jboss.logmanager.LogManager "@$WORK/bench-args" \
-    io.linguagate.model.CompressionBench "target/bench-model/$MODEL" README.md "$THREADS" "$BATCH" $SIZES
+    "${BENCH_CLASS:-io.linguagate.model.CompressionBench}" "target/bench-model/$MODEL" README.md "$THREADS" "$BATCH" \
+    $SIZES

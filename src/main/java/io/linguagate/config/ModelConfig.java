@@ -79,6 +79,13 @@ public interface ModelConfig {
      */
     OptionalInt maxBatchSize();
 
+    /**
+     * How chunks share one inference: {@code auto} (equal lengths only on CPU, where padding is wasted work;
+     * padded batches on CUDA), {@code padded}, {@code equal-length}.
+     */
+    @WithDefault("auto")
+    BatchShape batchShape();
+
     /** ONNX Runtime graph optimisation level. */
     @WithDefault("all")
     Optimization optimization();
@@ -89,6 +96,10 @@ public interface ModelConfig {
 
     enum Precision {
         AUTO, FP32, FP16
+    }
+
+    enum BatchShape {
+        AUTO, PADDED, EQUAL_LENGTH
     }
 
     enum Optimization {

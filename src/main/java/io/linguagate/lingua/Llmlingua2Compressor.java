@@ -55,6 +55,7 @@ public final class Llmlingua2Compressor {
     private final KeepProbabilityModel model;
     private final TargetTokenCounter counter;
     private final int maxBatchSize;
+    private final BatchShape shape;
     private final int window;
     private final WordTokenCache wordCounts;
 
@@ -66,12 +67,24 @@ public final class Llmlingua2Compressor {
     /** @param maxBatchSize most chunks per model call */
     public Llmlingua2Compressor(ClassifierTokenizer tokenizer, KeepProbabilityModel model,
             TargetTokenCounter counter, int maxBatchSize) {
-        this(tokenizer, model, counter, maxBatchSize, MAX_CHUNK_TOKENS);
+        this(tokenizer, model, counter, maxBatchSize, BatchShape.PADDED);
+    }
+
+    /** @param shape how chunks share a model call (see {@link BatchShape}) */
+    public Llmlingua2Compressor(ClassifierTokenizer tokenizer, KeepProbabilityModel model,
+            TargetTokenCounter counter, int maxBatchSize, BatchShape shape) {
+        this(tokenizer, model, counter, maxBatchSize, MAX_CHUNK_TOKENS, shape);
     }
 
     /** Tests use a small window to exercise chunk joins with short texts. */
     Llmlingua2Compressor(ClassifierTokenizer tokenizer, KeepProbabilityModel model, TargetTokenCounter counter,
             int maxBatchSize, int window) {
+        this(tokenizer, model, counter, maxBatchSize, window, BatchShape.PADDED);
+    }
+
+    Llmlingua2Compressor(ClassifierTokenizer tokenizer, KeepProbabilityModel model, TargetTokenCounter counter,
+            int maxBatchSize, int window, BatchShape shape) {
+        this.shape = Objects.requireNonNull(shape, "shape");
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
         this.model = Objects.requireNonNull(model, "model");
         this.counter = Objects.requireNonNull(counter, "counter");
@@ -111,7 +124,7 @@ public final class Llmlingua2Compressor {
         for (JobRun run : runs) {
             run.addTasks(tasks);
         }
-        BatchRunner.run(tasks, model, maxBatchSize);
+        BatchRunner.run(tasks, model, maxBatchSize, shape);
         List<CompressionResult> results = new ArrayList<>(runs.size());
         for (JobRun run : runs) {
             results.add(run.finish(counter, wordCounts));

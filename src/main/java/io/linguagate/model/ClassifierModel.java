@@ -1,5 +1,6 @@
 package io.linguagate.model;
 
+import io.linguagate.lingua.BatchShape;
 import io.linguagate.lingua.Llmlingua2Compressor;
 import io.linguagate.lingua.TargetTokenCounter;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,11 +17,13 @@ public final class ClassifierModel implements AutoCloseable {
     private final OnnxClassifier classifier;
     private final ExecutionProvider provider;
     private final int maxBatchSize;
+    private final BatchShape shape;
     private final ConcurrentMap<String, Llmlingua2Compressor> compressors = new ConcurrentHashMap<>();
 
     ClassifierModel(ModelDirectory files, HfClassifierTokenizer tokenizer, OnnxClassifier classifier,
-            ExecutionProvider provider, int maxBatchSize) {
+            ExecutionProvider provider, int maxBatchSize, BatchShape shape) {
         this.files = files;
+        this.shape = shape;
         this.tokenizer = tokenizer;
         this.classifier = classifier;
         this.provider = provider;
@@ -30,7 +33,7 @@ public final class ClassifierModel implements AutoCloseable {
     /** The compressor counting target tokens with {@code counter}, which {@code encodingName} identifies. */
     public Llmlingua2Compressor compressor(String encodingName, TargetTokenCounter counter) {
         return compressors.computeIfAbsent(encodingName,
-                name -> new Llmlingua2Compressor(tokenizer, classifier, counter, maxBatchSize));
+                name -> new Llmlingua2Compressor(tokenizer, classifier, counter, maxBatchSize, shape));
     }
 
     /** The model's files. */

@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import io.linguagate.config.ModelConfig;
+import io.linguagate.lingua.BatchShape;
 import io.linguagate.lingua.Llmlingua2Compressor;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -42,6 +43,10 @@ public final class ClassifierModelLoader {
                 options.setIntraOpNumThreads(config.intraOpThreads().orElse(Runtime.getRuntime().availableProcessors()));
                 options.setInterOpNumThreads(1);
                 provider = ExecutionProvider.choose(config.device(), config.cudaDeviceId(), options);
+                if (!provider.cuda()) {
+                    // Denormal floats are slow on x86 CPUs and change no label (checked on the test models).
+                    options.addConfigEntry("session.set_denormal_as_zero", "1");
+                }
                 session = env.createSession(files.onnx().toString(), options);
             } catch (OrtException e) {
                 throw new ModelLoadException(files.onnx() + " cannot be loaded by ONNX Runtime: " + e.getMessage());
@@ -56,8 +61,14 @@ public final class ClassifierModelLoader {
             }
             int maxBatch = config.maxBatchSize().orElse(provider.cuda()
                     ? Llmlingua2Compressor.DEFAULT_MAX_BATCH_SIZE : CPU_MAX_BATCH);
-            LOG.infof("Inference on %s", provider.reason());
-            return new ClassifierModel(files, tokenizer, classifier, provider, maxBatch);
+            BatchShape shape = switch (config.batchShape()) {
+                case PADDED -> BatchShape.PADDED;
+                case EQUAL_LENGTH -> BatchShape.EQUAL_LENGTH;
+                case AUTO -> provider.cuda() ? BatchShape.PADDED : BatchShape.EQUAL_LENGTH;
+            };
+            LOG.infof("Inference on %s; batches of up to %d chunks, %s", provider.reason(), maxBatch,
+                    shape == BatchShape.PADDED ? "padded" : "of equal length only (no padding)");
+            return new ClassifierModel(files, tokenizer, classifier, provider, maxBatch, shape);
         } catch (RuntimeException e) {
             tokenizer.close();
             throw e;

@@ -419,4 +419,33 @@ class Llmlingua2CompressorTest {
         assertEquals(1, batches.get(), "no batch after the interruption");
         assertFalse(Thread.interrupted(), "the interruption was consumed, not left on the thread");
     }
+
+    @Test
+    void equalLengthBatchesPadNothingAndGiveTheSameResults() {
+        ToyTokenizer tok = ToyTokenizer.sentencePiece();
+        TableModel table = new TableModel(tok, 0.5f)
+                .p("\u2581It", 0.9).p("\u2581is", 0.1).p("\u2581time", 0.92).p(".", 0.95)
+                .p("\u2581Development", 0.85).p("\u2581starts", 0.2).p("\u2581now", 0.7);
+        List<CompressionJob> jobs = List.of(CompressionJob.of("It is time. Development starts now", rate(0.5)),
+                CompressionJob.of("Development starts now. It is time", rate(0.5)));
+        List<List<Integer>> padded = new ArrayList<>();
+        List<List<Integer>> equal = new ArrayList<>();
+        List<CompressionResult> a = new Llmlingua2Compressor(tok, recording(table, padded), new UnitCounter(), 50, 4,
+                BatchShape.PADDED).compressAll(jobs);
+        List<CompressionResult> b = new Llmlingua2Compressor(tok, recording(table, equal), new UnitCounter(), 50, 4,
+                BatchShape.EQUAL_LENGTH).compressAll(jobs);
+        // Window 4: chunks of 4 and 3 tokens in each job; longest first.
+        assertEquals(List.of(List.of(4, 4, 3, 3)), padded);
+        assertEquals(List.of(List.of(4, 4), List.of(3, 3)), equal);
+        assertEquals(a.stream().map(CompressionResult::compressedPrompt).toList(),
+                b.stream().map(CompressionResult::compressedPrompt).toList());
+    }
+
+    /** {@code model}, noting the chunk lengths of each call in {@code calls}. */
+    private static KeepProbabilityModel recording(KeepProbabilityModel model, List<List<Integer>> calls) {
+        return inputs -> {
+            calls.add(inputs.stream().map(ids -> ids.length).toList());
+            return model.keepProbabilities(inputs);
+        };
+    }
 }

@@ -7,6 +7,7 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import com.knuddels.jtokkit.api.IntArrayList;
+import io.linguagate.lingua.BatchShape;
 import io.linguagate.lingua.ClassifierTokenizer;
 import io.linguagate.lingua.CompressionOptions;
 import io.linguagate.lingua.KeepProbabilityModel;
@@ -50,6 +51,8 @@ public final class CompressionBench {
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         options.setIntraOpNumThreads(threads);
         options.setInterOpNumThreads(1);
+        // As the gateway runs on CPU (ClassifierModelLoader): denormals flushed to zero, equal-length batches.
+        options.addConfigEntry("session.set_denormal_as_zero", "1");
         OnnxClassifier onnx = OnnxClassifier.of(env, env.createSession(files.onnx().toString(), options),
                 files.onnx(), hf.sequenceIds(), 1);
         Encoding cl100k = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
@@ -57,7 +60,7 @@ public final class CompressionBench {
         TimedTokenizer tokenizer = new TimedTokenizer(hf);
         TimedModel model = new TimedModel(onnx);
         Llmlingua2Compressor compressor = new Llmlingua2Compressor(tokenizer, model, cl100k::countTokensOrdinary,
-                maxBatch);
+                maxBatch, BatchShape.EQUAL_LENGTH);
         CompressionOptions rate = CompressionOptions.builder().rate(0.5).forceTokens(List.of("\n")).build();
 
         System.out.printf("model %s (%s), ORT intra-op threads %d, max batch %d, %d cores%n", dir, files.familyName(),

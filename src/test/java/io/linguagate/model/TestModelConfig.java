@@ -62,6 +62,11 @@ public record TestModelConfig(Optional<Path> path, Device device, OptionalInt ma
     }
 
     @Override
+    public BatchShape batchShape() {
+        return BatchShape.AUTO;
+    }
+
+    @Override
     public int cudaDeviceId() {
         return 0;
     }
