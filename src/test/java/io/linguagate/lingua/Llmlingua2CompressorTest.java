@@ -56,12 +56,17 @@ class Llmlingua2CompressorTest {
         assertEquals("alpha gamma", r.compressedPrompt());
     }
 
+    /** "It is time. Development starts now": window 4 makes chunks of 4 and 3 tokens. */
+    private static TableModel timeTable(ToyTokenizer tok) {
+        return new TableModel(tok, 0.5f)
+                .p("\u2581It", 0.9).p("\u2581is", 0.1).p("\u2581time", 0.92).p(".", 0.95)
+                .p("\u2581Development", 0.85).p("\u2581starts", 0.2).p("\u2581now", 0.7);
+    }
+
     @Test
     void chunkJoinsNeverGlueWords() {
         ToyTokenizer tok = ToyTokenizer.sentencePiece();
-        TableModel model = new TableModel(tok, 0.5f)
-                .p("\u2581It", 0.9).p("\u2581is", 0.1).p("\u2581time", 0.92).p(".", 0.95)
-                .p("\u2581Development", 0.85).p("\u2581starts", 0.2).p("\u2581now", 0.7);
+        TableModel model = timeTable(tok);
         // window 4: "." (index 3) ends chunk 1; chunk 2 keeps only "Development"
         CompressionResult r = new Llmlingua2Compressor(tok, model, new UnitCounter(), 50, 4)
                 .compress("It is time. Development starts now", rate(0.5));
@@ -423,9 +428,7 @@ class Llmlingua2CompressorTest {
     @Test
     void equalLengthBatchesPadNothingAndGiveTheSameResults() {
         ToyTokenizer tok = ToyTokenizer.sentencePiece();
-        TableModel table = new TableModel(tok, 0.5f)
-                .p("\u2581It", 0.9).p("\u2581is", 0.1).p("\u2581time", 0.92).p(".", 0.95)
-                .p("\u2581Development", 0.85).p("\u2581starts", 0.2).p("\u2581now", 0.7);
+        TableModel table = timeTable(tok);
         List<CompressionJob> jobs = List.of(CompressionJob.of("It is time. Development starts now", rate(0.5)),
                 CompressionJob.of("Development starts now. It is time", rate(0.5)));
         List<List<Integer>> padded = new ArrayList<>();
