@@ -130,7 +130,7 @@ public final class HfClassifierTokenizer implements ClassifierTokenizer, AutoClo
         if (text.isEmpty()) {
             return TokenizedText.empty();
         }
-        Encoding encoding = tokenizer.encode(withoutLoneSurrogates(text), false, false);
+        Encoding encoding = tokenizer.encode(LoneSurrogates.replaced(text), false, false);
         long[] longIds = encoding.getIds();
         String[] pieces = encoding.getTokens();
         CharSpan[] spans = encoding.getCharTokenSpans();
@@ -149,13 +149,10 @@ public final class HfClassifierTokenizer implements ClassifierTokenizer, AutoClo
 
     @Override
     public boolean isSingleToken(String text) {
-        return !text.isEmpty() && tokenizer.encode(withoutLoneSurrogates(text), false, false).getIds().length == 1;
+        return !text.isEmpty() && tokenizer.encode(LoneSurrogates.replaced(text), false, false).getIds().length == 1;
     }
 
-    /** The native tokenizer takes UTF-8: see {@link LoneSurrogates}. */
-    static String withoutLoneSurrogates(String text) {
-        return LoneSurrogates.replaced(text);
-    }
+
 
     @Override
     public boolean isSpecial(int tokenId) {

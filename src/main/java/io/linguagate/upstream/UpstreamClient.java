@@ -119,8 +119,8 @@ public class UpstreamClient {
                 LOG.debugf("pooled connection to %s was closed under the request; sending it once more on a new "
                         + "connection", target.describe());
                 metrics.retry("stale_connection");
-                return exchange(fresh, request, cancellation).recover(again -> Future.failedFuture(
-                        again instanceof StaleConnection s ? s.getCause() : again));
+                // Never stale itself: the fresh client's connections carry one exchange each.
+                return exchange(fresh, request, cancellation);
             }
             return Future.failedFuture(err);
         });

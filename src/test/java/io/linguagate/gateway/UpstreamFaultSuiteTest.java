@@ -9,12 +9,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.linguagate.support.LogCapture;
 import io.linguagate.support.RawUpstream;
 import io.linguagate.support.RawUpstream.Exchange;
+import io.linguagate.support.ReadBody;
 import io.linguagate.support.TinyModelResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -464,17 +464,8 @@ class UpstreamFaultSuiteTest {
         long start = System.nanoTime();
         HttpResponse<InputStream> response = http.send(request.timeout(Duration.ofSeconds(15)).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
-        StringBuilder text = new StringBuilder();
-        boolean cut = false;
-        try (InputStream in = response.body()) {
-            byte[] buffer = new byte[8192];
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
-            cut = true;
-        }
-        return new Answer(response.statusCode(), text.toString(), cut, (System.nanoTime() - start) / 1_000_000,
+        ReadBody body = ReadBody.of(response.body());
+        return new Answer(response.statusCode(), body.text(), body.cut(), (System.nanoTime() - start) / 1_000_000,
                 response.headers().firstValue("x-compression-status").orElse(null));
     }
 

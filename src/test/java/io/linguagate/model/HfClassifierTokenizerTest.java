@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linguagate.lingua.LoneSurrogates;
 import io.linguagate.lingua.TokenizedText;
 import io.linguagate.lingua.TokenizerFamily;
 import io.linguagate.testmodel.TinyModelDir;
@@ -52,8 +53,8 @@ class HfClassifierTokenizerTest {
                 assertTrue(java.util.Arrays.asList(t.pieces()).contains("ok"), text);
             }
             // A proper pair is left alone.
-            assertEquals("a\uD83C\uDF89b", HfClassifierTokenizer.withoutLoneSurrogates("a\uD83C\uDF89b"));
-            assertEquals("a\uFFFDb\uFFFD", HfClassifierTokenizer.withoutLoneSurrogates("a\uDC00b\uD800"));
+            assertEquals("a\uD83C\uDF89b", LoneSurrogates.replaced("a\uD83C\uDF89b"));
+            assertEquals("a\uFFFDb\uFFFD", LoneSurrogates.replaced("a\uDC00b\uD800"));
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linguagate.support.RawUpstream;
+import io.linguagate.support.ReadBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -131,17 +132,8 @@ class GracefulShutdownIT {
         }
         HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request.build(),
                 HttpResponse.BodyHandlers.ofInputStream());
-        StringBuilder body = new StringBuilder();
-        boolean cut = false;
-        try (InputStream in = response.body()) {
-            byte[] buffer = new byte[4096];
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                body.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
-            cut = true;
-        }
-        return new Seen(response.statusCode(), body.toString(), cut);
+        ReadBody body = ReadBody.of(response.body());
+        return new Seen(response.statusCode(), body.text(), body.cut());
     }
 
     private static void awaitReady(URI gateway, Process app, Path log) throws Exception {

@@ -108,7 +108,6 @@ public class RawUpstream implements QuarkusTestResourceLifecycleManager {
     private final Map<String, Script> faults = new ConcurrentHashMap<>();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger requests = new AtomicInteger();
-    private final AtomicInteger connections = new AtomicInteger();
     private ServerSocket server;
     private ExecutorService threads;
 
@@ -133,21 +132,10 @@ public class RawUpstream implements QuarkusTestResourceLifecycleManager {
         return requests.get();
     }
 
-    public int connections() {
-        return connections.get();
-    }
-
-    /** Connections the gateway still holds open to this upstream. */
-    public int openConnections() {
-        open.removeIf(Socket::isClosed);
-        return open.size();
-    }
-
     private void acceptLoop() {
         while (!server.isClosed()) {
             try {
                 Socket socket = server.accept();
-                connections.incrementAndGet();
                 open.add(socket);
                 threads.submit(() -> serve(socket));
             } catch (IOException e) {
