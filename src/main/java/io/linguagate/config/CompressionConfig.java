@@ -62,4 +62,19 @@ public interface CompressionConfig {
      */
     @WithDefault("64M")
     MemorySize cacheMaxBytes();
+
+    /** JSON documents in texts (tool results, JSON blocks): compressed string by string, layout kept. */
+    Json json();
+
+    /** Prefix {@code linguagate.compression.json}. */
+    interface Json {
+
+        /**
+         * A string value of a JSON document is compressed (as a text of its own) when it has at least this many
+         * target-LLM tokens and contains a space; shorter strings, keys, numbers and space-free strings (ids, URLs,
+         * dates) are kept.
+         */
+        @WithDefault("16")
+        int minStringTokens();
+    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import io.linguagate.plan.JsonStringLiteral;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,6 @@ final class BodyRewrite {
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .build();
 
-    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     /** Bytes {@code [start, end)} of the body replaced by {@code bytes} (empty: deleted). */
     private record Edit(int start, int end, byte[] bytes) {
@@ -202,58 +202,7 @@ final class BodyRewrite {
      * lone surrogate as {@code \\uXXXX} (UTF-8 cannot hold it: getBytes would write '?'), all else raw.
      */
     static byte[] literal(String value) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(value.length() + 16);
-        out.write('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> escape(out, '"');
-                case '\\' -> escape(out, '\\');
-                case '\n' -> escape(out, 'n');
-                case '\r' -> escape(out, 'r');
-                case '\t' -> escape(out, 't');
-                case '\b' -> escape(out, 'b');
-                case '\f' -> escape(out, 'f');
-                default -> {
-                    if (c < 0x20) {
-                        unicodeEscape(out, c);
-                    } else if (c < 0x80) {
-                        out.write(c);
-                    } else if (c < 0x800) {
-                        out.write(0xC0 | c >> 6);
-                        out.write(0x80 | c & 0x3F);
-                    } else if (Character.isHighSurrogate(c) && i + 1 < value.length()
-                            && Character.isLowSurrogate(value.charAt(i + 1))) {
-                        int cp = Character.toCodePoint(c, value.charAt(++i));
-                        out.write(0xF0 | cp >> 18);
-                        out.write(0x80 | cp >> 12 & 0x3F);
-                        out.write(0x80 | cp >> 6 & 0x3F);
-                        out.write(0x80 | cp & 0x3F);
-                    } else if (Character.isSurrogate(c)) {
-                        unicodeEscape(out, c);
-                    } else {
-                        out.write(0xE0 | c >> 12);
-                        out.write(0x80 | c >> 6 & 0x3F);
-                        out.write(0x80 | c & 0x3F);
-                    }
-                }
-            }
-        }
-        out.write('"');
-        return out.toByteArray();
-    }
-
-    private static void escape(ByteArrayOutputStream out, char c) {
-        out.write('\\');
-        out.write(c);
-    }
-
-    private static void unicodeEscape(ByteArrayOutputStream out, char c) {
-        out.write('\\');
-        out.write('u');
-        out.write(HEX[c >> 12]);
-        out.write(HEX[c >> 8 & 0xF]);
-        out.write(HEX[c >> 4 & 0xF]);
-        out.write(HEX[c & 0xF]);
+        // The quoted form has no unpaired surrogate left (escaped), so its UTF-8 bytes are exact.
+        return JsonStringLiteral.quote(value).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -1,8 +1,6 @@
 package io.linguagate.gateway;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.knuddels.jtokkit.api.Encoding;
 import io.linguagate.config.CompressionConfig;
@@ -23,6 +21,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
@@ -43,17 +43,15 @@ public class ChatCompression {
     private final TargetEncodings encodings;
     private final PriceTable prices;
     private final CompressionMetrics metrics;
-    private final ObjectMapper json;
 
     ChatCompression(CompressionConfig config, ChatCompressor compressor, ModelService models,
-            TargetEncodings encodings, PriceTable prices, CompressionMetrics metrics, ObjectMapper json) {
+            TargetEncodings encodings, PriceTable prices, CompressionMetrics metrics) {
         this.config = config;
         this.compressor = compressor;
         this.models = models;
         this.encodings = encodings;
         this.prices = prices;
         this.metrics = metrics;
-        this.json = json;
     }
 
     /**
@@ -110,7 +108,8 @@ public class ChatCompression {
                     if (done.succeeded()) {
                         ChatOutcome outcome = done.result();
                         report(ctx, model, outcome, start);
-                        body.complete(outcome.rewritten() ? serialize(root) : untouched);
+                        body.complete(outcome.rewritten() ? rewrite(original, field != null, outcome.edits())
+                                : untouched);
                     } else if (done.cause() instanceof CompressionCancelledException gone) {
                         body.fail(gone); // the client left: nothing to forward
                     } else if (done.cause() instanceof InvalidSegmentException bad) {
@@ -124,13 +123,17 @@ public class ChatCompression {
         return body.future();
     }
 
+    /** The client's bytes without the gateway's own field and tags (only those bytes change). */
     private Buffer uncompressed(ObjectNode root, Buffer original, boolean fieldRemoved) {
-        if (!compressor.hasTags(root.get("messages"))) {
-            return fieldRemoved ? serialize(root) : original;
-        }
-        ObjectNode copy = root.deepCopy();
-        compressor.stripTags(copy.get("messages"));
-        return serialize(copy);
+        Map<String, String> stripped = compressor.hasTags(root.get("messages"))
+                ? compressor.stripTags(root.get("messages")) : Map.of();
+        return !fieldRemoved && stripped.isEmpty() ? original : rewrite(original, fieldRemoved, stripped);
+    }
+
+    /** The client's bytes with only the edited texts replaced and the gateway's field removed. */
+    private static Buffer rewrite(Buffer original, boolean fieldRemoved, Map<String, String> edits) {
+        Set<String> removed = fieldRemoved ? Set.of(RequestSettings.BODY_FIELD) : Set.of();
+        return Buffer.buffer(BodyRewrite.apply(original.getBytes(), removed, edits));
     }
 
     private void report(RoutingContext ctx, String model, ChatOutcome outcome, long start) {
@@ -152,14 +155,6 @@ public class ChatCompression {
         int colon = status.indexOf(':');
         metrics.compressed((colon < 0 ? status : status.substring(0, colon)).replace('-', '_'),
                 priced ? prices.canonicalName(model) : "other", savings.savedTokens(), savings.savedUsd(), nanos);
-    }
-
-    private Buffer serialize(ObjectNode root) {
-        try {
-            return Buffer.buffer(json.writeValueAsBytes(root));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("A parsed JSON tree could not be written back", e);
-        }
     }
 
     private static GatewayException invalid(String param, String message) {

@@ -6,13 +6,20 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.knuddels.jtokkit.api.Encoding;
 import io.linguagate.config.CompressEndpointConfig;
+import io.linguagate.config.CompressionConfig;
 import io.linguagate.config.GatewayConfig;
 import io.linguagate.lingua.CompressionCancelledException;
+import io.linguagate.lingua.CompressionJob;
 import io.linguagate.lingua.CompressionResult;
 import io.linguagate.lingua.ScoredWord;
+import io.linguagate.lingua.Llmlingua2Compressor;
 import io.linguagate.lingua.TargetTokenCounter;
+import io.linguagate.lingua.TextGuide;
 import io.linguagate.model.ClassifierModel;
 import io.linguagate.model.ModelService;
+import io.linguagate.plan.InvalidJsonPromptException;
+import io.linguagate.plan.JsonDocument;
+import io.linguagate.plan.ProtectedText;
 import io.linguagate.savings.PriceTable;
 import io.linguagate.savings.Savings;
 import io.linguagate.savings.TargetEncodings;
@@ -20,6 +27,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
+import java.util.List;
+import java.util.function.Function;
 import java.util.Optional;
 
 /**
@@ -37,6 +46,8 @@ public class CompressHandler {
     static final int MAX_CHARS_PER_TOKEN = 64;
 
     private final long maxBodyBytes;
+    private final int jsonMinStringTokens;
+    private final boolean protectNumbers;
     private final int maxTokens;
     private final long timeoutMillis;
     private final long bodyTimeoutMillis;
@@ -46,8 +57,11 @@ public class CompressHandler {
     private final ObjectMapper json;
     private final ErrorResponder errors;
 
-    CompressHandler(GatewayConfig config, CompressEndpointConfig limits, ModelService models,
-            TargetEncodings encodings, PriceTable prices, ObjectMapper json, ErrorResponder errors) {
+    CompressHandler(GatewayConfig config, CompressEndpointConfig limits, CompressionConfig compression,
+            ModelService models, TargetEncodings encodings, PriceTable prices, ObjectMapper json,
+            ErrorResponder errors) {
+        this.jsonMinStringTokens = compression.json().minStringTokens();
+        this.protectNumbers = compression.protectNumbers();
         this.maxTokens = limits.maxTokens();
         this.timeoutMillis = Math.max(1, limits.timeout().toMillis());
         this.maxBodyBytes = config.maxBodySize().asLongValue();
@@ -90,8 +104,8 @@ public class CompressHandler {
 
     private void compress(RoutingContext ctx, CompressRequest request, Encoding encoding, ClassifierModel model,
             TargetTokenCounter counter) {
-        CancellableWork<CompressionResult> work = CancellableWork.start(ctx.vertx(),
-                () -> model.compressor(encoding.getName(), counter).compress(request.contexts(), request.options()));
+        CancellableWork<CompressionResult> work = CancellableWork.start(ctx.vertx(), () -> run(request,
+                model.compressor(encoding.getName(), counter), counter));
         // Nobody waits for the result any more: stop before the next model batch.
         ClientExchange.whenClientGone(ctx, work::cancel);
         long timer = ctx.vertx().setTimer(timeoutMillis, id -> {
@@ -104,10 +118,27 @@ public class CompressHandler {
             ctx.vertx().cancelTimer(timer);
             if (done.succeeded()) {
                 reply(ctx, request, encoding, done.result());
+            } else if (done.cause() instanceof InvalidJsonPromptException notJson) {
+                errors.fail(ctx, new GatewayException(OpenAiError.invalidRequest("invalid_value", notJson.param(),
+                        notJson.getMessage())));
             } else if (!(done.cause() instanceof CompressionCancelledException)) {
                 errors.fail(ctx, done.cause());
             }
         });
+    }
+
+    /** The reference's compression, or with LinguaGate's opt-in protection and JSON handling. */
+    private CompressionResult run(CompressRequest request, Llmlingua2Compressor compressor,
+            TargetTokenCounter counter) {
+        Function<String, TextGuide> guide = request.protect() ? text -> ProtectedText.guide(text, protectNumbers)
+                : text -> TextGuide.NONE;
+        if (request.json()) {
+            return JsonDocument.compressAll(request.contexts(), request.options(), guide, jsonMinStringTokens,
+                    compressor, counter);
+        }
+        List<TextGuide> guides = request.protect() ? request.contexts().stream().map(guide).toList() : List.of();
+        return compressor.compressAll(List.of(new CompressionJob(request.contexts(), request.options(), guides)))
+                .get(0);
     }
 
     private GatewayException tooLong() {
@@ -145,7 +176,14 @@ public class CompressHandler {
         if (request.options().returnWords()) {
             ArrayNode words = body.putArray("words");
             for (ScoredWord word : result.words()) {
-                words.addObject().put("text", word.text()).put("prob", word.prob()).put("kept", word.kept());
+                ObjectNode entry = words.addObject().put("text", word.text());
+                // No model ran (rate 1): there is no probability, and NaN is not JSON.
+                if (Double.isNaN(word.prob())) {
+                    entry.putNull("prob");
+                } else {
+                    entry.put("prob", word.prob());
+                }
+                entry.put("kept", word.kept());
             }
         }
         try {

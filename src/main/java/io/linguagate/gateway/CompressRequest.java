@@ -20,11 +20,18 @@ import java.util.function.BiConsumer;
  * @param options   the compression options
  * @param model     the target LLM named by the caller, for token counting and price
  * @param encoding  an explicit target-LLM token encoding ({@code cl100k_base}, ...), overriding the model's
+ * @param protect   LinguaGate's extension {@code protect: true}: code, JSON, URLs, e-mails and numbers are forced
+ *                  (kept verbatim), as in chat compression; off by default (the reference protects nothing)
+ * @param json      extension {@code json: true}: each prompt is a JSON document, compressed string value by value
  */
 record CompressRequest(List<String> contexts, boolean listInput, CompressionOptions options, Optional<String> model,
-        Optional<String> encoding) {
+        Optional<String> encoding, boolean protect, boolean json) {
 
-    private static final Set<String> OTHER_FIELDS = Set.of("prompt", "model", "encoding");
+    private static final Set<String> OTHER_FIELDS = Set.of("prompt", "model", "encoding", "protect", "json");
+    /** Options that have no meaning for a document compressed string by string. */
+    private static final List<String> NOT_WITH_JSON = List.of("target_token", "use_context_level_filter",
+            "target_context", "context_level_rate", "context_level_target_token", "force_context_ids",
+            "return_word_label", "return_words");
 
     /** Setters of option fields by their API name; each checks the JSON type it needs. */
     private static final Map<String, BiConsumer<CompressionOptions.Builder, Field>> OPTIONS = Map.ofEntries(
@@ -65,9 +72,20 @@ record CompressRequest(List<String> contexts, boolean listInput, CompressionOpti
         List<String> contexts = listInput ? new Field("prompt", prompt).strings()
                 : List.of(new Field("prompt", prompt).string());
 
+        boolean protect = flag(root, "protect");
+        boolean json = flag(root, "json");
+        if (json) {
+            for (String option : NOT_WITH_JSON) {
+                if (root.hasNonNull(option)) {
+                    throw new GatewayException(OpenAiError.invalidRequest("invalid_value", option, "'" + option
+                            + "' cannot be combined with json: true (each string value is compressed on its own, at "
+                            + "'rate')."));
+                }
+            }
+        }
         CompressionOptions.Builder builder = CompressionOptions.builder()
                 // As the reference's compress_prompt: a list of contexts may lose whole low-value contexts.
-                .useContextLevelFilter(listInput);
+                .useContextLevelFilter(listInput && !json);
         CompressionOptions options;
         try {
             for (var entry : OPTIONS.entrySet()) {
@@ -82,7 +100,12 @@ record CompressRequest(List<String> contexts, boolean listInput, CompressionOpti
                     "Invalid value for '" + e.parameter() + "': " + e.getMessage()));
         }
         return new CompressRequest(contexts, listInput, options, optionalString(root, "model"),
-                optionalString(root, "encoding"));
+                optionalString(root, "encoding"), protect, json);
+    }
+
+    private static boolean flag(JsonNode root, String name) {
+        JsonNode value = root.get(name);
+        return value != null && !value.isNull() && new Field(name, value).bool();
     }
 
     private static Optional<String> optionalString(JsonNode root, String name) {

@@ -11,11 +11,17 @@ import java.util.Objects;
  *
  * @param contexts the texts; compressed contexts are joined with {@code "\n\n"}
  * @param options  options of this job only
+ * @param guides   forced spans and rate regions per context (empty: none)
  */
-public record CompressionJob(List<String> contexts, CompressionOptions options) {
+public record CompressionJob(List<String> contexts, CompressionOptions options, List<TextGuide> guides) {
+
+    public CompressionJob(List<String> contexts, CompressionOptions options) {
+        this(contexts, options, List.of());
+    }
 
     public CompressionJob {
         Objects.requireNonNull(options, "options");
+        guides = List.copyOf(guides);
         if (contexts == null) {
             throw new InvalidCompressionOptionException("context", "must not be null");
         }
@@ -28,6 +34,20 @@ public record CompressionJob(List<String> contexts, CompressionOptions options) 
             copy.add(c);
         }
         contexts = List.copyOf(copy);
+        if (!guides.isEmpty() && guides.size() != contexts.size()) {
+            throw new IllegalArgumentException("one guide per context, got " + guides.size() + " for "
+                    + contexts.size());
+        }
+        for (int i = 0; i < guides.size(); i++) {
+            if (guides.get(i).maxOffset() > contexts.get(i).length()) {
+                throw new IllegalArgumentException("guide " + i + " reaches beyond its context");
+            }
+        }
+    }
+
+    /** The guide of context {@code i}. */
+    public TextGuide guide(int i) {
+        return guides.isEmpty() ? TextGuide.NONE : guides.get(i);
     }
 
     /** A job over a single text. */
@@ -36,5 +56,13 @@ public record CompressionJob(List<String> contexts, CompressionOptions options) 
             throw new InvalidCompressionOptionException("context", "must not be null");
         }
         return new CompressionJob(List.of(text), options);
+    }
+
+    /** A job over a single text with forced spans and rate regions. */
+    public static CompressionJob guided(String text, CompressionOptions options, TextGuide guide) {
+        if (text == null) {
+            throw new InvalidCompressionOptionException("context", "must not be null");
+        }
+        return new CompressionJob(List.of(text), options, List.of(guide));
     }
 }

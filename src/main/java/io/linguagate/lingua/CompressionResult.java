@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param compressedTokens     target-LLM tokens of the compressed contexts, summed per context
  * @param words                every word with its probability and decision when {@code return_words}, else empty
  * @param labeledPrompt        {@code fn_labeled_original_prompt} when {@code return_word_label}
+ * @param forced               per compressed context (parallel to {@code compressedPromptList}): where its forced
+ *                             spans are in its compressed text
  */
 public record CompressionResult(
         String compressedPrompt,
@@ -19,11 +21,13 @@ public record CompressionResult(
         int originTokens,
         int compressedTokens,
         List<ScoredWord> words,
-        Optional<String> labeledPrompt) {
+        Optional<String> labeledPrompt,
+        List<ForcedPlacement> forced) {
 
     public CompressionResult {
         compressedPromptList = List.copyOf(compressedPromptList);
         words = List.copyOf(words);
+        forced = List.copyOf(forced);
     }
 
     /** Original / compressed tokens (1 when nothing is left). */

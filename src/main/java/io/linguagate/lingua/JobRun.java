@@ -14,6 +14,7 @@ import java.util.function.ToIntFunction;
 final class JobRun {
 
     private final CompressionOptions options;
+    private final CompressionJob job;
     private final List<String> contexts;
     private final int[] originCounts;
     private final int originTotal;
@@ -26,10 +27,11 @@ final class JobRun {
     /** Null when neither the model nor a word view needs the tokens. */
     private final PreparedContext[] prepared;
 
-    private JobRun(CompressionOptions options, List<String> contexts, int[] originCounts, int originTotal,
+    private JobRun(CompressionOptions options, CompressionJob job, List<String> contexts, int[] originCounts, int originTotal,
             boolean contextFilter, double reduceRate, boolean needsModel, ForceTokens force, WordMerger merger,
             PreparedContext[] prepared) {
         this.options = options;
+        this.job = job;
         this.contexts = contexts;
         this.originCounts = originCounts;
         this.originTotal = originTotal;
@@ -57,7 +59,8 @@ final class JobRun {
             rate = originTotal == 0 ? 1.0 : Math.min((double) o.targetToken() / originTotal, 1.0);
         }
         double reduceRate = o.useTokenLevelFilter() ? Math.max(0.0, 1.0 - rate) : 0.0;
-        boolean needsModel = contextFilter || reduceRate > 0;
+        boolean needsModel = contextFilter || reduceRate > 0
+                || (o.useTokenLevelFilter() && job.guides().stream().anyMatch(TextGuide::hasReducingRegion));
         boolean needsWords = o.returnWords() || o.returnWordLabel();
         ForceTokens force = null;
         WordMerger merger = null;
@@ -77,7 +80,7 @@ final class JobRun {
                 }
             }
         }
-        return new JobRun(o, contexts, originCounts, originTotal, contextFilter, reduceRate, needsModel, force,
+        return new JobRun(o, job, contexts, originCounts, originTotal, contextFilter, reduceRate, needsModel, force,
                 merger, prepared);
     }
 
@@ -124,10 +127,14 @@ final class JobRun {
         List<ScoredWord> words = wantWords ? new ArrayList<>() : List.of();
         List<String> compressed = new ArrayList<>(n);
         int compressedTokens = 0;
+        List<ForcedPlacement> placements = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            if (tokenReduceRate <= 0 || !keepContext[i]) {
+            TextGuide guide = job.guide(i);
+            boolean reduces = tokenReduceRate > 0 || (options.useTokenLevelFilter() && guide.hasReducingRegion());
+            if (!reduces || !keepContext[i]) {
                 if (keepContext[i]) {
                     compressed.add(contexts.get(i));
+                    placements.add(ForcedPlacement.IDENTITY);
                     compressedTokens += originCounts[i];
                 }
                 if (wantWords) {
@@ -147,8 +154,10 @@ final class JobRun {
             int at = 0;
             for (ChunkWords c : p.chunks) {
                 double[] probs = Arrays.copyOf(c.probs, c.count);
-                boolean[] k = TokenLevelFilter.keep(c.count, probs, c.refTexts, tokenReduceRate, wordCounter,
-                        options.dropConsecutive(), force.forceSet());
+                boolean[] k = guide.isEmpty()
+                        ? TokenLevelFilter.keep(c.count, probs, c.refTexts, tokenReduceRate, wordCounter,
+                                options.dropConsecutive(), force.forceSet())
+                        : keepGuided(guide, c, probs, tokenReduceRate, wordCounter);
                 System.arraycopy(c.starts, 0, starts, at, c.count);
                 System.arraycopy(c.ends, 0, ends, at, c.count);
                 System.arraycopy(k, 0, keep, at, c.count);
@@ -157,7 +166,16 @@ final class JobRun {
                 }
                 at += c.count;
             }
-            String text = TextRebuilder.rebuild(p.original, total, starts, ends, keep);
+            int[] forcedOut = new int[guide.forcedCount()];
+            String text = TextRebuilder.rebuild(p.original, total, starts, ends, keep, guide, forcedOut);
+            int[] spanStarts = new int[forcedOut.length];
+            int[] spanEnds = new int[forcedOut.length];
+            for (int f = 0; f < forcedOut.length; f++) {
+                spanStarts[f] = guide.forcedStart(f);
+                spanEnds[f] = guide.forcedEnd(f);
+            }
+            placements.add(forcedOut.length == 0 ? ForcedPlacement.NONE
+                    : new ForcedPlacement(spanStarts, spanEnds, forcedOut, false));
             compressed.add(text);
             compressedTokens += counter.count(text);
             if (wantWords) {
@@ -179,7 +197,64 @@ final class JobRun {
             labeled = Optional.of(sb.toString());
         }
         return new CompressionResult(String.join("\n\n", compressed), compressed, originTotal, compressedTokens,
-                options.returnWords() ? words : List.of(), labeled);
+                options.returnWords() ? words : List.of(), labeled, placements);
+    }
+
+    /**
+     * The keep decision of one chunk of a guided text: words overlapping a forced span score 1.0 (they count toward
+     * the kept budget as force tokens do), then each rate region's words, and the words outside every region, are
+     * thresholded among themselves at their own rate.
+     */
+    private boolean[] keepGuided(TextGuide guide, ChunkWords c, double[] probs, double defaultReduce,
+            ToIntFunction<String> wordCounter) {
+        int[] group = new int[c.count];
+        boolean[] forced = new boolean[c.count];
+        for (int w = 0; w < c.count; w++) {
+            if (guide.overlapsForced(c.starts[w], c.ends[w])) {
+                probs[w] = 1.0;
+                forced[w] = true;
+            }
+            group[w] = guide.regionOf(c.starts[w]) + 1; // 0: outside every region
+        }
+        boolean[] keep = new boolean[c.count];
+        boolean[] done = new boolean[guide.regionCount() + 1];
+        for (int first = 0; first < c.count; first++) {
+            int g = group[first];
+            if (done[g]) {
+                continue;
+            }
+            done[g] = true;
+            double reduce = g == 0 ? defaultReduce
+                    : options.useTokenLevelFilter() ? Math.max(0.0, 1.0 - guide.regionRate(g - 1)) : 0.0;
+            int size = 0;
+            for (int w = first; w < c.count; w++) {
+                if (group[w] == g) {
+                    size++;
+                }
+            }
+            int[] index = new int[size];
+            double[] groupProbs = new double[size];
+            String[] groupTexts = new String[size];
+            for (int w = first, at = 0; w < c.count; w++) {
+                if (group[w] == g) {
+                    index[at] = w;
+                    groupProbs[at] = probs[w];
+                    groupTexts[at++] = c.refTexts[w];
+                }
+            }
+            boolean[] k = new boolean[size];
+            if (reduce > 0) {
+                k = TokenLevelFilter.keep(size, groupProbs, groupTexts, reduce, wordCounter,
+                        options.dropConsecutive(), force.forceSet());
+            } else {
+                Arrays.fill(k, true);
+            }
+            for (int at = 0; at < size; at++) {
+                keep[index[at]] = k[at] || forced[index[at]];
+                probs[index[at]] = groupProbs[at];
+            }
+        }
+        return keep;
     }
 
     /** Words of a context that is kept whole ({@code kept}) or dropped whole, with their model probabilities. */

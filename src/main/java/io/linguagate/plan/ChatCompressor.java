@@ -3,7 +3,6 @@ package io.linguagate.plan;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.linguagate.config.CompressionConfig;
 import io.linguagate.lingua.CompressionJob;
-import io.linguagate.lingua.CompressionOptions;
 import io.linguagate.lingua.CompressionResult;
 import io.linguagate.lingua.Llmlingua2Compressor;
 import io.linguagate.lingua.TargetTokenCounter;
@@ -11,19 +10,20 @@ import io.linguagate.model.ClassifierModel;
 import io.linguagate.model.ModelService;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Compresses the texts of one chat request in place: plans which texts to compress ({@link MessagePolicy}), cuts
- * each into segments ({@code <llmlingua>} tags honoured, protected spans kept verbatim), answers repeated segments
- * from the {@link SegmentCache}, and runs all remaining segments of the request as one batched model pass.
+ * Compresses the texts of one chat request: plans which texts to compress ({@link MessagePolicy}), plans each as one
+ * guided model pass ({@link PlannedText}: {@code <llmlingua>} tags honoured, protected spans forced, JSON compressed
+ * string by string), answers repeated texts from the {@link SegmentCache}, and runs all remaining work of the
+ * request as one batched model pass. Returns the rewritten texts by JSON pointer; the request tree is not touched.
  */
 @ApplicationScoped
 public class ChatCompressor {
 
-    /** Segments shorter than this (in target tokens) are not worth a model call and stay verbatim. */
-    static final int MIN_SEGMENT_TOKENS = 8;
     /** Texts without it have no structured tags to strip or honour. */
     private static final String TAG_START = "<llmlingua";
 
@@ -60,33 +60,39 @@ public class ChatCompressor {
         List<String> force = new ArrayList<>();
         force.add("\n");
         force.addAll(settings.forceTokens());
+        PlannedText.Rules rules = new PlannedText.Rules(config.protectNumbers(), config.json().minStringTokens(),
+                counter);
 
-        List<List<Piece>> pieces = new ArrayList<>(slots.size());
+        String[] outputs = new String[slots.size()];
+        List<Pending> pending = new ArrayList<>();
         List<CompressionJob> jobs = new ArrayList<>();
-        List<Piece> pending = new ArrayList<>();
         int hits = 0;
-        for (TextSlot slot : slots) {
-            List<Piece> slotPieces = pieces(slot);
-            pieces.add(slotPieces);
-            for (Piece piece : slotPieces) {
-                if (piece.rate >= 1.0) {
-                    continue;
-                }
-                // The cache first: a cached segment was long enough, no need to count it again.
-                piece.key = SegmentCache.key(piece.text, piece.rate, force, encodingName);
-                Optional<String> cached = cache.get(piece.key);
-                if (cached.isPresent()) {
-                    piece.output = cached.get();
-                    hits++;
-                } else if (counter.count(piece.text) >= MIN_SEGMENT_TOKENS) {
-                    pending.add(piece);
-                    jobs.add(CompressionJob.of(piece.text, CompressionOptions.builder().rate(piece.rate)
-                            .forceTokens(force).build()));
-                }
+        int worked = 0;
+        for (int i = 0; i < slots.size(); i++) {
+            TextSlot slot = slots.get(i);
+            if (slot.treatment() == TextSlot.Treatment.KEEP && !slot.text().contains(TAG_START)) {
+                continue;
             }
+            PlannedText planned = plan(slot, rules);
+            if (!planned.hasWork()) {
+                outputs[i] = planned.stripped();
+                continue;
+            }
+            worked++;
+            // A hit returns what inference would: compression is deterministic for a text and its plan's inputs.
+            String key = SegmentCache.key(slot.text(), slot.treatment().ordinal() + slot.rate(), force, encodingName);
+            Optional<String> cached = cache.get(key);
+            if (cached.isPresent()) {
+                outputs[i] = cached.get();
+                hits++;
+                continue;
+            }
+            List<CompressionJob> slotJobs = planned.jobs(force);
+            pending.add(new Pending(i, key, planned, jobs.size(), slotJobs.size()));
+            jobs.addAll(slotJobs);
         }
-        if (hits == 0 && jobs.isEmpty()) {
-            return rewriteTagsOnly(slots, pieces, textCounts, counter, original);
+        if (worked == 0) {
+            return unchangedTexts(slots, outputs, textCounts, counter, original);
         }
         if (!jobs.isEmpty()) {
             ClassifierModel model = models.ready().orElse(null);
@@ -96,19 +102,19 @@ public class ChatCompressor {
             }
             Llmlingua2Compressor compressor = model.compressor(encodingName, exactCounter);
             List<CompressionResult> results = compressor.compressAll(jobs);
-            for (int i = 0; i < pending.size(); i++) {
-                Piece piece = pending.get(i);
-                piece.output = keepEdges(piece.text, results.get(i).compressedPrompt());
-                cache.put(piece.key, piece.output);
+            for (Pending p : pending) {
+                String assembled = p.planned.assemble(results.subList(p.firstJob, p.firstJob + p.jobCount));
+                outputs[p.slot] = keepEdges(p.planned.stripped(), assembled);
+                cache.put(p.key, outputs[p.slot]);
             }
         }
         String cacheState = jobs.isEmpty() ? "hit" : hits == 0 ? "miss" : "partial";
-        Written compressed = write(slots, pieces, textCounts, counter, true);
+        Written compressed = write(slots, outputs, textCounts, counter);
         if (compressed.tokens() >= original) {
-            Written tagsOnly = write(slots, pieces, textCounts, counter, false);
-            return new ChatOutcome("skipped:no-gain", original, tagsOnly.tokens(), cacheState, tagsOnly.changed());
+            Written tagsOnly = write(slots, stripped(slots, rules), textCounts, counter);
+            return new ChatOutcome("skipped:no-gain", original, tagsOnly.tokens(), cacheState, tagsOnly.edits());
         }
-        return new ChatOutcome("applied", original, compressed.tokens(), cacheState, true);
+        return new ChatOutcome("applied", original, compressed.tokens(), cacheState, compressed.edits());
     }
 
     /**
@@ -121,22 +127,21 @@ public class ChatCompressor {
     }
 
     /**
-     * Removes {@code <llmlingua>} tags from every text of {@code messages} and changes nothing else.
+     * The texts of {@code messages} without their {@code <llmlingua>} tags, by JSON pointer (only texts that had
+     * tags); nothing else changes.
      *
-     * @return whether any text changed
      * @throws InvalidSegmentException on a malformed tag
      */
-    public boolean stripTags(JsonNode messages) {
-        boolean changed = false;
+    public Map<String, String> stripTags(JsonNode messages) {
+        Map<String, String> edits = new LinkedHashMap<>();
         for (TextSlot slot : MessagePolicy.texts(messages)) {
             if (slot.text().contains(TAG_START)) {
                 StringBuilder stripped = new StringBuilder();
                 TextSegmenter.split(slot.text(), false).forEach(segment -> stripped.append(segment.text()));
-                slot.write(stripped.toString());
-                changed = true;
+                edits.put(slot.pointer(), stripped.toString());
             }
         }
-        return changed;
+        return edits;
     }
 
     /** A token budget for all compressible text becomes one rate for every compressed slot. */
@@ -161,76 +166,61 @@ public class ChatCompressor {
         return out;
     }
 
-    /** The slot's text as pieces with their rates (1 = verbatim), tags removed. */
-    private List<Piece> pieces(TextSlot slot) {
+    /** The slot's text planned for one guided pass: tags honoured, protected spans and the question's end forced. */
+    private static PlannedText plan(TextSlot slot, PlannedText.Rules rules) {
         String text = slot.text();
-        List<Piece> out = new ArrayList<>();
-        if (slot.treatment() == TextSlot.Treatment.KEEP && !text.contains(TAG_START)) {
-            out.add(new Piece(text, 1.0));
-            return out;
-        }
-        boolean tagged = text.contains(TAG_START);
-        String head = text;
-        String tail = "";
-        if (slot.treatment() == TextSlot.Treatment.COMPRESS_HEAD && !tagged) {
-            int split = MessagePolicy.finalSentenceStart(text);
-            head = text.substring(0, split);
-            tail = text.substring(split);
-        }
-        // Untagged text follows the slot's decision; a tag's own rate applies wherever the tag is. A last user
-        // message with tags is taken as the user's own plan: only its tagged segments are compressed.
-        boolean compressUntagged = slot.treatment() == TextSlot.Treatment.COMPRESS
-                || (slot.treatment() == TextSlot.Treatment.COMPRESS_HEAD && !tagged);
-        double untagged = compressUntagged ? slot.rate() : 1.0;
-        for (Segment segment : TextSegmenter.split(head, config.protectNumbers())) {
-            double rate = !segment.compress() ? 1.0 : segment.rate().orElse(untagged);
-            out.add(new Piece(segment.text(), rate));
-        }
-        if (!tail.isEmpty()) {
-            for (Segment segment : TextSegmenter.split(tail, config.protectNumbers())) {
-                out.add(new Piece(segment.text(), !segment.compress() ? 1.0 : segment.rate().orElse(1.0)));
+        boolean compressUntagged = slot.treatment() != TextSlot.Treatment.KEEP
+                && !(slot.treatment() == TextSlot.Treatment.COMPRESS_HEAD && text.contains(TAG_START));
+        // A last user message with tags is taken as the user's own plan: only its tagged segments are compressed.
+        int keepFrom = slot.treatment() == TextSlot.Treatment.COMPRESS_HEAD ? MessagePolicy.finalSentenceStart(text)
+                : text.length();
+        return PlannedText.plan(text, compressUntagged ? slot.rate() : 1.0, keepFrom, rules);
+    }
+
+    /** Every looked-at text with only its tags removed ({@code null}: unchanged). */
+    private static String[] stripped(List<TextSlot> slots, PlannedText.Rules rules) {
+        String[] out = new String[slots.size()];
+        for (int i = 0; i < slots.size(); i++) {
+            if (slots.get(i).text().contains(TAG_START)) {
+                out[i] = plan(slots.get(i), rules).stripped();
             }
         }
         return out;
     }
 
     /** Nothing to infer: only {@code <llmlingua>} tags (if any) are stripped. */
-    private ChatOutcome rewriteTagsOnly(List<TextSlot> slots, List<List<Piece>> pieces, List<Integer> counts,
+    private ChatOutcome unchangedTexts(List<TextSlot> slots, String[] outputs, List<Integer> counts,
             TargetTokenCounter counter, int original) {
-        Written after = write(slots, pieces, counts, counter, false);
+        Written after = write(slots, outputs, counts, counter);
         List<TextSlot> eligible = slots.stream().filter(s -> s.treatment() != TextSlot.Treatment.KEEP).toList();
         String status = eligible.isEmpty() ? "skipped:nothing-to-compress"
-                : eligible.stream().allMatch(s -> s.rate() >= 1.0) ? "skipped:rate-1" : "skipped:too-short";
-        return new ChatOutcome(status, original, after.tokens(), "none", after.changed());
+                : eligible.stream().allMatch(s -> s.rate() >= 1.0) ? "skipped:rate-1" : "skipped:all-protected";
+        return new ChatOutcome(status, original, after.tokens(), "none", after.edits());
     }
 
-    /**
-     * Writes every changed text back (compressed pieces when {@code compressed}, else only tags stripped); returns
-     * the target tokens of all texts afterwards.
-     */
-    private static Written write(List<TextSlot> slots, List<List<Piece>> pieces, List<Integer> counts,
-            TargetTokenCounter counter, boolean compressed) {
+    /** The edits for {@code outputs} ({@code null} or equal: unchanged) and the target tokens of all texts after. */
+    private static Written write(List<TextSlot> slots, String[] outputs, List<Integer> counts,
+            TargetTokenCounter counter) {
         int total = 0;
-        boolean changed = false;
+        Map<String, String> edits = new LinkedHashMap<>();
         for (int i = 0; i < slots.size(); i++) {
-            StringBuilder text = new StringBuilder();
-            for (Piece piece : pieces.get(i)) {
-                text.append(compressed && piece.output != null ? piece.output : piece.text);
-            }
-            String rewritten = text.toString();
-            slots.get(i).write(rewritten);
-            if (rewritten.equals(slots.get(i).text())) {
+            String rewritten = outputs[i];
+            if (rewritten == null || rewritten.equals(slots.get(i).text())) {
                 total += counts.get(i);
             } else {
                 total += counter.count(rewritten);
-                changed = true;
+                edits.put(slots.get(i).pointer(), rewritten);
             }
         }
-        return new Written(total, changed);
+        return new Written(total, edits);
     }
 
     /** Target tokens of all texts after a write, and whether any text differs from the request's. */
-    private record Written(int tokens, boolean changed) {
+    private record Written(int tokens, Map<String, String> edits) {
+    }
+
+    /** A text waiting for the model: its slot, cache key, plan, and its jobs' place in the batch. */
+    private record Pending(int slot, String key, PlannedText planned, int firstJob, int jobCount) {
     }
 
     /** The compressed core keeps the segment's own leading and trailing whitespace, so joins never glue words. */
@@ -248,18 +238,5 @@ public class ChatCompressor {
             return start > 0 || end < original.length() ? " " : "";
         }
         return original.substring(0, start) + core + original.substring(end);
-    }
-
-    /** A segment of a slot's text, its rate, and (once known) its output. */
-    private static final class Piece {
-        final String text;
-        final double rate;
-        String key;
-        String output;
-
-        Piece(String text, double rate) {
-            this.text = text;
-            this.rate = rate;
-        }
     }
 }

@@ -1,5 +1,9 @@
 package io.linguagate.plan;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * What compression did to one chat request, for the savings headers and metrics.
  *
@@ -7,12 +11,23 @@ package io.linguagate.plan;
  * @param originalTokens   target-LLM tokens of the message texts the policy looked at, before
  * @param compressedTokens the same texts after compression (= original when nothing was applied)
  * @param cache            {@code hit}, {@code miss}, {@code partial}, or {@code none} when nothing needed inference
- * @param rewritten        whether any text changed (compressed, or only {@code <llmlingua>} tags stripped)
+ * @param edits            the changed texts (compressed, or only {@code <llmlingua>} tags stripped) by JSON pointer
+ *                         into the request body
  */
-public record ChatOutcome(String status, int originalTokens, int compressedTokens, String cache, boolean rewritten) {
+public record ChatOutcome(String status, int originalTokens, int compressedTokens, String cache,
+        Map<String, String> edits) {
+
+    public ChatOutcome {
+        edits = Collections.unmodifiableMap(new LinkedHashMap<>(edits));
+    }
 
     public static ChatOutcome unchanged(String status, int tokens) {
-        return new ChatOutcome(status, tokens, tokens, "none", false);
+        return new ChatOutcome(status, tokens, tokens, "none", Map.of());
+    }
+
+    /** Whether any text changed. */
+    public boolean rewritten() {
+        return !edits.isEmpty();
     }
 
     public boolean applied() {

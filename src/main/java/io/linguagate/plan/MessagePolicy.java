@@ -24,22 +24,22 @@ final class MessagePolicy {
     /** The request's texts in order, each with the policy's decision; {@code counts[i]} gets text i's tokens. */
     List<TextSlot> plan(JsonNode messages, RequestSettings settings, TargetTokenCounter counter, List<Integer> counts) {
         List<TextSlot> slots = new ArrayList<>();
-        visit(messages, (holder, field, role, text, lastUser) ->
-                slots.add(decide(holder, field, role, text, lastUser, settings, counter, counts)));
+        visit(messages, (pointer, role, text, lastUser) ->
+                slots.add(decide(pointer, role, text, lastUser, settings, counter, counts)));
         return slots;
     }
 
     /** Every text of the request, all kept (to strip tags from a request that is not compressed). */
     static List<TextSlot> texts(JsonNode messages) {
         List<TextSlot> slots = new ArrayList<>();
-        visit(messages, (holder, field, role, text, lastUser) ->
-                slots.add(new TextSlot(holder, field, role, text, TextSlot.Treatment.KEEP, 1.0)));
+        visit(messages, (pointer, role, text, lastUser) ->
+                slots.add(new TextSlot(pointer, role, text, TextSlot.Treatment.KEEP, 1.0)));
         return slots;
     }
 
-    /** One text of a request: where it sits ({@code holder.field}), whose it is, and whether it is the question. */
+    /** One text of a request: where it sits (a JSON pointer), whose it is, and whether it is the question. */
     private interface TextVisitor {
-        void text(ObjectNode holder, String field, String role, String text, boolean lastUser);
+        void text(String pointer, String role, String text, boolean lastUser);
     }
 
     /** Message {@code content} strings and the {@code text} of content parts of type {@code text}, in order. */
@@ -61,31 +61,33 @@ final class MessagePolicy {
             String role = message.path("role").asText("");
             JsonNode content = object.get("content");
             if (content != null && content.isTextual()) {
-                visitor.text(object, "content", role, content.textValue(), i == lastUser);
+                visitor.text("/messages/" + i + "/content", role, content.textValue(),
+                        i == lastUser);
             } else if (content != null && content.isArray()) {
-                for (JsonNode part : content) {
-                    if (part instanceof ObjectNode p && "text".equals(p.path("type").asText(null))
+                for (int j = 0; j < content.size(); j++) {
+                    if (content.get(j) instanceof ObjectNode p && "text".equals(p.path("type").asText(null))
                             && p.path("text").isTextual()) {
-                        visitor.text(p, "text", role, p.get("text").textValue(), i == lastUser);
+                        visitor.text("/messages/" + i + "/content/" + j + "/text", role,
+                                p.get("text").textValue(), i == lastUser);
                     }
                 }
             }
         }
     }
 
-    private TextSlot decide(ObjectNode holder, String field, String role, String text, boolean lastUser,
-            RequestSettings settings, TargetTokenCounter counter, List<Integer> counts) {
+    private TextSlot decide(String pointer, String role, String text,
+            boolean lastUser, RequestSettings settings, TargetTokenCounter counter, List<Integer> counts) {
         int tokens = counter.count(text);
         counts.add(tokens);
+        TextSlot kept = new TextSlot(pointer, role, text, TextSlot.Treatment.KEEP, 1.0);
         if (lastUser) {
             return tokens > config.lastUserMinTokens()
-                    ? new TextSlot(holder, field, role, text, TextSlot.Treatment.COMPRESS_HEAD, config.lastUserRate())
-                    : new TextSlot(holder, field, role, text, TextSlot.Treatment.KEEP, 1.0);
+                    ? kept.with(TextSlot.Treatment.COMPRESS_HEAD, config.lastUserRate()) : kept;
         }
         if (settings.roles().contains(role) && tokens >= config.minTokens()) {
-            return new TextSlot(holder, field, role, text, TextSlot.Treatment.COMPRESS, settings.rateFor(role));
+            return kept.with(TextSlot.Treatment.COMPRESS, settings.rateFor(role));
         }
-        return new TextSlot(holder, field, role, text, TextSlot.Treatment.KEEP, 1.0);
+        return kept;
     }
 
     /**

@@ -48,7 +48,8 @@ class TextRebuilderTest {
     @Test
     void attachedWordStillGetsTheStretchsSpace() {
         assertEquals("Hello world", rebuild("Hello big-world", "1001", "Hello", "big", "-", "world"));
-        assertEquals("dont", rebuild("don't", "101", "don", "'", "t"));
+        // Gluing would invent the word "dont": a space instead (the space rule).
+        assertEquals("don t", rebuild("don't", "101", "don", "'", "t"));
     }
 
     @Test
@@ -63,5 +64,28 @@ class TextRebuilderTest {
         assertEquals("a b", rebuild("a [SEP] b", "11", "a", "b"));
         assertEquals("", rebuild("a b", "00", "a", "b"));
         assertEquals("b", rebuild("a b", "01", "a", "b"));
+    }
+
+    @Test
+    void droppedPunctuationBetweenKeptWordPiecesBecomesASpace() {
+        assertEquals("state of the art", rebuild("state-of-the-art", "1010101", "state", "-", "of", "-", "the", "-",
+                "art"));
+        assertEquals("3 75", rebuild("3.75", "101", "3", ".", "75"));
+        assertEquals("10 30", rebuild("10:30", "101", "10", ":", "30"));
+        assertEquals("v1 2 3", rebuild("v1.2.3", "10101", "v1", ".", "2", ".", "3"));
+        assertEquals("2024 01 05", rebuild("2024-01-05", "10101", "2024", "-", "01", "-", "05"));
+        assertEquals("a b", rebuild("a\ud83d\ude00b", "101", "a", "\ud83d\ude00", "b"));
+        // A combining accent glued to a letter would change that letter's word.
+        assertEquals("x \u0301y", rebuild("x-\u0301y", "101", "x", "-", "\u0301y"));
+    }
+
+    @Test
+    void scriptsWrittenWithoutSpacesGetNone() {
+        assertEquals("\u65e5\u8a9e", rebuild("\u65e5\u30fb\u8a9e", "101", "\u65e5", "\u30fb", "\u8a9e"));
+        assertEquals("\u0e20\u0e32\u0e44\u0e17", rebuild("\u0e20\u0e32-\u0e44\u0e17", "101", "\u0e20\u0e32", "-",
+                "\u0e44\u0e17"));
+        assertEquals("GPU\u4f7f", rebuild("GPU-\u4f7f", "101", "GPU", "-", "\u4f7f"));
+        // Korean is written with spaces.
+        assertEquals("\ud55c \uad6d", rebuild("\ud55c-\uad6d", "101", "\ud55c", "-", "\uad6d"));
     }
 }
