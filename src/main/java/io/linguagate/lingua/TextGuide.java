@@ -13,7 +13,8 @@ import java.util.List;
  *       the reference counts force tokens: they use up the kept budget), and the span is copied verbatim, including
  *       any characters no token covers;</li>
  *   <li><b>rate regions</b>: the words starting inside one are thresholded among themselves at the region's rate
- *       (an {@code <llmlingua, rate=…>} segment); a region at rate 1 is a forced span.</li>
+ *       (an {@code <llmlingua, rate=…>} segment); a region at rate 1 (a {@code compress=False} segment, a question's
+ *       final sentence) is also forced, but being its own region it does not use up its neighbours' budget.</li>
  * </ul>
  * Offsets are char indexes {@code [start, end)} of the text. Forced spans may be given in any order and overlap
  * (they are merged); regions must be disjoint. Immutable.
@@ -127,14 +128,14 @@ public final class TextGuide {
             return this;
         }
 
-        /** Thresholds the words starting in {@code [start, end)} at {@code rate}; rate 1 forces the range. */
+        /** Thresholds the words starting in {@code [start, end)} at {@code rate}; rate 1 also forces the range. */
         public Builder region(int start, int end, double rate) {
             check(start, end);
             if (!(rate > 0.0 && rate <= 1.0)) {
                 throw new IllegalArgumentException("rate must be in (0, 1], got " + rate);
             }
             if (rate >= 1.0) {
-                return force(start, end);
+                force(start, end);
             }
             if (start < end) {
                 regions.add(new double[] {start, end, rate});

@@ -67,7 +67,7 @@ final class PlannedText {
             int end = stripped.length();
             double r = !region.compress() ? 1.0 : region.rate().orElse(untaggedRate);
             if (r >= 1.0) {
-                guide.force(at, end);
+                guide.region(at, end, 1.0); // verbatim, and outside the budget of the text around it
                 continue;
             }
             if (region.rate().isPresent()) {
@@ -76,7 +76,7 @@ final class PlannedText {
             int compressTo = end;
             if (!tagged && keepFrom < original.length()) {
                 compressTo = keepFrom;
-                guide.force(keepFrom, end);
+                guide.region(keepFrom, end, 1.0);
             }
             work.add(new int[] {at, compressTo});
         }

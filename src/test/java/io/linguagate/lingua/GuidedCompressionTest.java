@@ -6,11 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.linguagate.lingua.Fakes.TableModel;
 import io.linguagate.lingua.Fakes.ToyTokenizer;
 import io.linguagate.lingua.Fakes.UnitCounter;
+import io.linguagate.support.SourceWords;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Forced spans and rate regions: one model pass per text, forced words kept verbatim and counted in the budget. */
@@ -74,11 +73,17 @@ class GuidedCompressionTest {
                 .compressAll(List.of(CompressionJob.guided(text, rate(0.5), guide))).get(0);
         // First half at 0.5: alpha gamma. Second at 0.25: percentile 76 of [.2 .4 .6 .9] = .6 + .3 * .28 -> alpha.
         assertEquals("alpha gamma alpha", r.compressedPrompt());
-        // A region at rate 1 is a forced span.
+        // A region at rate 1 is kept verbatim and, being its own region, leaves the first half its own budget.
         TextGuide keep = TextGuide.builder().region(half, text.length(), 1.0).build();
         CompressionResult kept = new Llmlingua2Compressor(tok, model(tok), new UnitCounter())
                 .compressAll(List.of(CompressionJob.guided(text, rate(0.5), keep))).get(0);
-        assertTrue(kept.compressedPrompt().endsWith("alpha beta gamma delta"), kept.compressedPrompt());
+        assertEquals("alpha gamma alpha beta gamma delta", kept.compressedPrompt());
+        // The same half forced inside the first half's budget uses it up: [.2 .4 .6 .9 1 1 1 1], percentile 51 =
+        // .9 + .1 * .57 = .957, so nothing unforced passes.
+        TextGuide forced = TextGuide.builder().force(half, text.length()).build();
+        CompressionResult spent = new Llmlingua2Compressor(tok, model(tok), new UnitCounter())
+                .compressAll(List.of(CompressionJob.guided(text, rate(0.5), forced))).get(0);
+        assertEquals("alpha beta gamma delta", spent.compressedPrompt());
     }
 
     @Test
@@ -141,11 +146,8 @@ class GuidedCompressionTest {
             CompressionResult result = new Llmlingua2Compressor(tok, noise, new UnitCounter(), 4, 7)
                     .compressAll(List.of(CompressionJob.guided(text, rate(r), guide))).get(0);
             String out = result.compressedPrompt();
-            Set<String> sourceWords = new HashSet<>(words(text));
-            for (String w : words(out)) {
-                assertTrue(sourceWords.contains(w), "seed " + seed + " round " + round + ": invented word '" + w
-                        + "' in '" + out + "' from '" + text + "'");
-            }
+            assertEquals(List.of(), SourceWords.invented(text, out), "seed " + seed + " round " + round
+                    + ": invented words in '" + out + "' from '" + text + "'");
             for (int[] span : spans) {
                 int at = result.forced().get(0).outputOffsetOf(span[0], span[1]);
                 String piece = text.substring(span[0], span[1]);
@@ -153,31 +155,5 @@ class GuidedCompressionTest {
                         + ": forced '" + piece + "' not at " + at + " of '" + out + "'");
             }
         }
-    }
-
-    /**
-     * Maximal letter/digit runs (the issue's definition: a combining mark is not part of a word, so a detached accent
-     * is no word); a character of a script written without spaces is a word by itself.
-     */
-    static List<String> words(String s) {
-        List<String> out = new ArrayList<>();
-        int i = 0;
-        while (i < s.length()) {
-            int cp = s.codePointAt(i);
-            if (!Character.isLetterOrDigit(cp)) {
-                i += Character.charCount(cp);
-                continue;
-            }
-            int start = i;
-            i += Character.charCount(cp);
-            if (!TextRebuilder.isUnspacedScript(cp)) {
-                while (i < s.length() && Character.isLetterOrDigit(s.codePointAt(i))
-                        && !TextRebuilder.isUnspacedScript(s.codePointAt(i))) {
-                    i += Character.charCount(s.codePointAt(i));
-                }
-            }
-            out.add(s.substring(start, i));
-        }
-        return out;
     }
 }
