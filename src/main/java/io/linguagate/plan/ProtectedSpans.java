@@ -1,16 +1,23 @@
 package io.linguagate.plan;
 
 import java.util.Arrays;
+import java.util.Set;
 
 /**
- * Finds the spans of a compressible region that the compressor must not touch: code, JSON,
- * URLs, e-mail addresses and (optionally) numbers. A compressor drops and merges words, which
- * breaks exactly these things, while the upstream LLM needs them byte for byte.
+ * Finds the spans of a compressible region that the compressor must keep byte for byte: code, JSON,
+ * URLs, e-mail addresses, file paths, UUIDs and hashes, and (optionally) numbers with what makes
+ * them mean something (sign, currency, unit, date, time, version) and code identifiers. A
+ * compressor drops and merges words, which breaks exactly these things, while the upstream LLM
+ * needs them verbatim. Every word inside a span is kept, so a span must be precise: one that is
+ * too greedy stops the compression of prose.
  *
  * <p>One left-to-right pass; at each position the kinds are tried in a fixed order (fenced code,
- * inline code, JSON, URL, e-mail, number) and the first match is taken whole, so spans never
- * overlap and the result is deterministic. Every kind keeps its work linear: a failed try
- * remembers how far it looked, and JSON parses are memoised per bracket (see {@code Json}).
+ * inline code, JSON, URL, e-mail, path, UUID or hash; then, when numbers are protected, a date
+ * that starts with a month name, and a word with a digit or an identifier's shape) and the first
+ * match is taken whole, so spans never overlap and the result is deterministic. Every kind keeps its work
+ * linear: a failed try remembers how far it looked, or looks a bounded distance, or starts only
+ * where the run of chars it reads starts (so no position is read twice by it); JSON parses are
+ * memoised per bracket (see {@code Json}).
  *
  * <p>Choices worth knowing:
  * <ul>
@@ -22,15 +29,112 @@ import java.util.Arrays;
  *       template word {@code {name}} is not.
  *   <li>A URL is ASCII: it ends at whitespace, a non-ASCII char, a quote, {@code <>} or a closing
  *       bracket it did not open, so CJK prose right after it stays compressible.
+ *   <li>Paths, UUIDs and hashes are protected like URLs, whether or not numbers are. A path is a
+ *       run of word chars, {@code . _ - ~ + @} and separators {@code / \} (and a scheme's
+ *       {@code ://}, as in {@code s3://bucket/key}), with no spaces; it counts when it starts with
+ *       {@code ./ ../ ~/ .\ ..\ ~\ \\} or a drive ({@code C:\}, {@code C:/}); or when it has two
+ *       {@code /} and a letter ({@code /usr/bin}, {@code src/main/java}, but also
+ *       {@code he/she/they}; {@code /help}, {@code and/or}, {@code either/or}, {@code km/h},
+ *       {@code 1/2/3} are not); or when its last name is a file name. A file name is
+ *       {@code name.ext} with ext in a fixed list of common extensions ({@link #EXTENSIONS}),
+ *       written in lower case, or in upper case when 2+ letters; so {@code config.yaml},
+ *       {@code README.md}, {@code IMG_1.JPG}, {@code node.js} are protected and
+ *       {@code end.Next}, {@code e.g.}, {@code U.S.}, {@code D.C.}, {@code example.com} are not.
+ *       Dotfiles alone ({@code .env}) are not; inside a path ({@code ~/.config}) they are. Trailing
+ *       dots after a name are sentence punctuation and stay out ({@code ../..} keeps its own).
+ *   <li>A UUID is 8-4-4-4-12 hex digits; a hash is a whole word of 7+ hex digits with at least one
+ *       digit and one letter, letters all lower or all upper case ({@code a1b2c3d}, a SHA-256).
  *   <li>A number inside a word protects the whole word ({@code gpt-4o}, {@code H100},
- *       {@code 2024-05-01T10:00Z}, {@code v2.1}). Digit groups that follow a number after one
- *       space join its span, which keeps phone numbers ({@code +1 (555) 123-4567}) and date-times
- *       ({@code 2024-05-01 12:30}) whole.
+ *       {@code TCK-4100}, {@code FY2025}, {@code 2024-05-01T10:00Z}, {@code v1.2.3-beta.1},
+ *       {@code 10:30pm}). Digit groups that follow a number after one space join its span, which
+ *       keeps phone numbers ({@code +1 (555) 123-4567}), date-times ({@code 2024-05-01 12:30}) and
+ *       quarters ({@code Q3 2024}) whole. A sign ({@code + - − ±}) or currency symbol
+ *       ({@code $ € £ ¥ ₹ …}, also after 1-3 capitals: {@code US$5}, {@code HK$20}) before a number, and
+ *       {@code % ‰ ° °C °F ℃ ℉} or a currency symbol right after its last digit, are in the span
+ *       ({@code -3.5%}, {@code ($4.2M)} gives {@code $4.2M}, {@code 20°C}, {@code 5€}).
+ *   <li>A unit after one space joins a number when it is, case-sensitively, in the fixed list
+ *       {@link #UNITS} and is a whole word ({@code 12 kg}, {@code 3.5 GHz}, {@code 5 km/h},
+ *       {@code 98.6 °F}, {@code 10:30 AM}, {@code 10 a.m.}, whose final dot is the abbreviation's;
+ *       {@code $5 million}). English words that are also units are left out ({@code in},
+ *       {@code a}, {@code t}, {@code us}), so {@code 12 people}, {@code 3 of}, {@code 5 in} stay
+ *       prose; {@code K} is in (kelvin or thousands: kept either way). After the unit {@code x}
+ *       digit groups join again ({@code 2 x 3}).
+ *   <li>An English month name, capitalised, full or abbreviated ({@code Jan} … {@code Dec},
+ *       {@code Sept}; only these take a dot), joins a day (1-31, optionally {@code st nd rd th}) or
+ *       a 4-digit year next to it after one space: {@code Jan 5, 2024}, {@code January 2024},
+ *       {@code 5 January 2024}, {@code Jan. 5}, {@code 5 Jan. 2024}. A month name alone
+ *       ({@code May I}, {@code in May. 5 people}) is prose.
+ *   <li>A word without digits is protected as an identifier when it has an inner underscore
+ *       ({@code user_id}, {@code get_user}) or a lower-case letter right before an upper-case one
+ *       ({@code maxTokens}, also {@code iPhone}, {@code McDonald}); capitalised and all-capital
+ *       words ({@code Hello}, {@code NASA}, {@code HTTPServer}) are not, nor is {@code __init__}'s
+ *       {@code init}.
+ *   <li>A span never ends in sentence punctuation: {@code costs $5.} gives {@code $5}, {@code at
+ *       10:30.} gives {@code 10:30}, {@code Item 14. Report} gives {@code 14}; only the dot of
+ *       {@code a.m.}/{@code p.m.} is kept, being the abbreviation's.
  * </ul>
  */
 final class ProtectedSpans {
 
     private static final int MAX_INLINE_TICKS = 16;
+    /** Longer words after a number are not looked up as units. */
+    private static final int MAX_UNIT_LENGTH = 9;
+
+    /** Units and magnitudes that join a number after one space; case-sensitive ("M" mega/million, "m" metre). */
+    private static final Set<String> UNITS = Set.of(
+            // percent and ratios
+            "%", "‰", "pp", "bps", "ppm", "x", "×",
+            // magnitudes
+            "k", "K", "M", "B", "bn", "mn", "thousand", "million", "billion", "trillion", "lakh", "crore",
+            // currencies
+            "$", "€", "£", "¥", "₹", "USD", "EUR", "GBP", "JPY", "CNY", "RMB", "INR", "CHF", "CAD", "AUD",
+            "HKD", "SGD", "KRW", "BTC", "ETH",
+            // time
+            "ns", "µs", "μs", "ms", "s", "sec", "secs", "min", "mins", "h", "hr", "hrs", "yr", "yrs",
+            "AM", "PM", "am", "pm",
+            // length, area, volume, mass
+            "nm", "µm", "μm", "mm", "cm", "m", "km", "mi", "ft", "yd", "m²", "km²", "ft²", "m³",
+            "mL", "ml", "cl", "L", "gal", "mg", "g", "kg", "lb", "lbs", "oz",
+            // speed, frequency, rates
+            "km/h", "m/s", "mph", "kph", "rpm", "fps", "Hz", "kHz", "MHz", "GHz", "THz",
+            "bit", "bits", "Kbps", "kbps", "Mbps", "Gbps", "GB/s", "MB/s",
+            // data
+            "KB", "kB", "MB", "GB", "TB", "PB", "KiB", "MiB", "GiB", "TiB", "Kb", "Mb", "Gb",
+            // energy, power, electricity, pressure, sound
+            "W", "kW", "MW", "GW", "Wh", "kWh", "MWh", "GWh", "V", "kV", "mV", "mA", "mAh", "Ah", "Ω", "kΩ",
+            "J", "kJ", "cal", "kcal", "Pa", "kPa", "MPa", "psi", "dB",
+            // temperature
+            "°", "°C", "°F", "℃", "℉",
+            // screens and type
+            "px", "pt", "dpi", "ppi");
+
+    /** File extensions that make {@code name.ext} a file name (lower case; see the class comment for upper case). */
+    private static final Set<String> EXTENSIONS = Set.of(
+            "txt", "md", "markdown", "rst", "adoc", "tex", "bib", "rtf", "pdf", "doc", "docx", "odt", "xls", "xlsx",
+            "ppt", "pptx", "csv", "tsv", "json", "jsonl", "ndjson", "yaml", "yml", "toml", "xml", "ini", "cfg",
+            "conf", "properties", "env", "lock", "log", "sql", "db", "sqlite", "parquet", "avro", "proto",
+            "graphql", "ipynb", "java", "class", "jar", "war", "gradle", "kt", "kts", "scala", "groovy", "clj",
+            "py", "pyc", "pyi", "rb", "go", "mod", "sum", "rs", "c", "h", "cc", "cpp", "cxx", "hpp", "hh", "cs",
+            "fs", "vb", "swift", "dart", "lua", "pl", "php", "ex", "exs", "erl", "hs", "jl", "zig", "nim",
+            "js", "mjs", "cjs", "ts", "jsx", "tsx", "vue", "svelte", "html", "htm", "css", "scss",
+            "sh", "bash", "zsh", "fish", "ps1", "bat", "cmd", "mk", "cmake", "nix", "tf", "tfvars", "hcl",
+            "dockerfile", "patch", "diff", "pem", "crt", "cer", "p12", "pfx", "jks",
+            "png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "ico", "tiff", "heic", "mp3", "mp4", "wav",
+            "flac", "ogg", "mov", "avi", "mkv", "webm", "ttf", "otf", "woff", "woff2",
+            "zip", "tar", "gz", "tgz", "bz2", "xz", "zst", "7z", "rar", "whl", "deb", "rpm", "apk", "dmg", "iso",
+            "img", "exe", "msi", "dll", "so", "dylib", "lib", "bin", "dat", "tmp", "bak", "swp", "pid", "sock",
+            "pt", "pth", "ckpt", "onnx", "safetensors", "gguf", "h5", "pkl", "pickle", "npy", "npz");
+
+    private static final Set<String> MONTHS = Set.of(
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December");
+    /** Abbreviations: these alone may take a dot ("Jan. 5"; "in May. 5 people" is two sentences). */
+    private static final Set<String> MONTH_ABBREVIATIONS = Set.of(
+            "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec");
+
+    /** Starts that make a run a path even with one name after them. */
+    private static final String[] PATH_PREFIXES = {"./", "../", ".\\", "..\\", "~/", "~\\", "\\\\"};
+    private static final int[] UUID_GROUPS = {4, 4, 4, 12};
 
     private final String text;
     private final int from;
@@ -42,7 +146,7 @@ final class ProtectedSpans {
     private int lastEnd;
     /** A local part scanned up to here had no '@' (or no domain): don't rescan its tail. */
     private int emailScanEnd;
-    /** A word scanned up to here had no digit: don't rescan its tail. */
+    /** A word scanned up to here had no digit and was no identifier: don't rescan its tail. */
     private int numberScanEnd;
     /** For a run of n backticks: no closing run of n exists before this index. */
     private final int[] noClosingTicksBefore = new int[MAX_INLINE_TICKS];
@@ -86,6 +190,15 @@ final class ProtectedSpans {
                 start = emailStart(i);
                 end = start < 0 ? -1 : emailEnd(start);
                 start = end < 0 ? i : start;
+            }
+            if (end < 0) {
+                end = path(i);
+            }
+            if (end < 0) {
+                end = hexWord(i);
+            }
+            if (end < 0 && numbers) {
+                end = monthFirstDate(i);
             }
             if (end < 0 && numbers) {
                 end = number(i);
@@ -273,30 +386,180 @@ final class ProtectedSpans {
         return q;
     }
 
-    // ---- numbers -------------------------------------------------------------------------------
+    // ---- paths, UUIDs and hashes ---------------------------------------------------------------
 
-    /** End of a number word starting at {@code i} (plus any space-separated digit groups), or -1. */
+    /**
+     * End of a file path or file name whose run of path chars starts at {@code i}, trailing dots
+     * excluded, or -1. Tried only where such a run starts, so each run is read once.
+     */
+    private int path(int i) {
+        int c0 = text.codePointAt(i);
+        if (!isPathChar(c0) || (i > from && isPathChar(text.codePointBefore(i)))) {
+            return -1;
+        }
+        boolean drive = isAsciiLetter(text.charAt(i)) && i + 2 < to && text.charAt(i + 1) == ':'
+                && isSeparator(text.charAt(i + 2));
+        int q = drive ? i + 3 : i;
+        int slashes = 0;
+        int lastSeparator = drive ? i + 2 : -1;
+        boolean letter = drive;
+        boolean nameOnlyChars = !drive;
+        while (q < to) {
+            int cp = text.codePointAt(q);
+            if (isSeparator(cp)) {
+                slashes += cp == '/' ? 1 : 0;
+                lastSeparator = q;
+            } else if (cp == ':' && lastSeparator < 0 && q > i && q + 3 < to && text.startsWith("//", q + 1)
+                    && isWordChar(text.codePointAt(q + 3))) {
+                nameOnlyChars = false; // "s3://bucket/key": a scheme that is no URL's
+            } else if (!isPathChar(cp)) {
+                break;
+            } else {
+                letter |= Character.isLetter(cp);
+                nameOnlyChars &= cp != '@' && cp != '~';
+            }
+            q += Character.charCount(cp);
+        }
+        int dots = q;
+        while (dots > i && text.charAt(dots - 1) == '.') {
+            dots--;
+        }
+        if (dots > i && !isSeparator(text.charAt(dots - 1))) {
+            q = dots; // "see src/a.py." or "...": sentence dots; "../.." keeps its own
+        }
+        int prefix = drive ? i + 3 : pathPrefixEnd(i, q);
+        boolean file = isFileName(lastSeparator < 0 ? i : lastSeparator + 1, q);
+        if (prefix > 0) {
+            return q > prefix ? q : -1;
+        }
+        if (lastSeparator < 0) {
+            return file && nameOnlyChars && isWordChar(c0) ? q : -1;
+        }
+        return file || (slashes >= 2 && letter) ? q : -1;
+    }
+
+    /** End of a relative-path prefix ({@code ./ ../ ~/ .\ ..\ ~\ \\}) at {@code i} within {@code [i, end)}, or -1. */
+    private int pathPrefixEnd(int i, int end) {
+        for (String prefix : PATH_PREFIXES) {
+            if (i + prefix.length() <= end && text.startsWith(prefix, i)) {
+                return i + prefix.length();
+            }
+        }
+        return -1;
+    }
+
+    /** Whether {@code [p, end)} is {@code name.ext}, ext a known extension, the name ending in a word char. */
+    private boolean isFileName(int p, int end) {
+        int dot = end - 1;
+        while (dot > p && end - dot <= 12 && text.charAt(dot) != '.') {
+            dot--;
+        }
+        if (dot <= p || dot + 1 >= end || text.charAt(dot) != '.' || !isWordChar(text.codePointBefore(dot))) {
+            return false;
+        }
+        boolean lower = true;
+        boolean upper = true;
+        for (int k = dot + 1; k < end; k++) {
+            char c = text.charAt(k);
+            lower &= (c >= 'a' && c <= 'z') || isAsciiDigit(c);
+            upper &= (c >= 'A' && c <= 'Z') || isAsciiDigit(c);
+        }
+        String ext = text.substring(dot + 1, end);
+        return (lower || (upper && ext.length() >= 2)) && EXTENSIONS.contains(lower ? ext : ext.toLowerCase());
+    }
+
+    /**
+     * End of a UUID or a hash (7+ hex digits, a digit and a letter among them, letters of one case)
+     * that is a whole word starting at {@code i}, or -1. Tried only at a word's first char.
+     */
+    private int hexWord(int i) {
+        if (!isHexDigit(text.charAt(i)) || (i > from && isWordChar(text.codePointBefore(i)))) {
+            return -1;
+        }
+        int q = i;
+        boolean digit = false;
+        boolean lower = false;
+        boolean upper = false;
+        while (q < to && isHexDigit(text.charAt(q))) {
+            char c = text.charAt(q++);
+            digit |= isAsciiDigit(c);
+            lower |= c >= 'a';
+            upper |= c >= 'A' && c <= 'F';
+        }
+        if (q - i == 8 && q < to && text.charAt(q) == '-') {
+            int uuid = uuidTail(q);
+            if (uuid > 0) {
+                return uuid;
+            }
+        }
+        boolean wholeWord = q == to || !isWordChar(text.codePointAt(q));
+        return wholeWord && q - i >= 7 && digit && (lower != upper) ? q : -1;
+    }
+
+    /** End of the "-4-4-4-12" hex groups of a UUID at {@code p} (its first dash), as a whole word, or -1. */
+    private int uuidTail(int p) {
+        int q = p;
+        for (int group : UUID_GROUPS) {
+            if (q + group >= to || text.charAt(q) != '-') {
+                return -1;
+            }
+            int end = q + 1 + group;
+            for (q++; q < end; q++) {
+                if (!isHexDigit(text.charAt(q))) {
+                    return -1;
+                }
+            }
+        }
+        return q == to || !isWordChar(text.codePointAt(q)) ? q : -1;
+    }
+
+    // ---- numbers, dates and identifiers --------------------------------------------------------
+
+    /**
+     * End of a number word starting at {@code i} with its sign, currency, suffix, digit groups, unit
+     * or month, or of an identifier word; or -1.
+     */
     private int number(int i) {
         char c = text.charAt(i);
-        boolean sign = (c == '+' || c == '-' || c == '.') && i + 1 < to && isAsciiDigit(text.charAt(i + 1));
-        if ((c != '(' && !sign && !isWordChar(text.codePointAt(i)))
-                || i < numberScanEnd || (i > lastEnd && isWordChar(text.codePointBefore(i)))) {
+        if (i < numberScanEnd || (i > lastEnd && isWordChar(text.codePointBefore(i)))) {
             return -1;
         }
         if (c == '(') {
             int end = parenthesisedDigits(i);
             return end < 0 ? -1 : joinDigitGroups(end);
         }
-        int p = sign ? i + 1 : i;
-        int end = wordEnd(p);
-        if (!hasDigit(p, end)) {
-            numberScanEnd = end;
+        int p = i;
+        if (c == '.' || isSign(c) || isCurrency(c)) {
+            p = isSign(c) && i + 1 < to && isCurrency(text.charAt(i + 1)) ? i + 2 : i + 1;
+            if (p >= to || !isAsciiDigit(text.charAt(p))) {
+                return -1;
+            }
+        } else if (!isWordChar(text.codePointAt(i))) {
             return -1;
         }
-        if (end < to && text.charAt(end) == '%' && isAsciiDigit(text.charAt(end - 1))) {
-            end++;
+        int end = wordEnd(p);
+        if (!hasDigit(p, end)) {
+            int dollar = currencyCodeDollar(p, end);
+            if (dollar < 0) {
+                if (isIdentifier(p, end)) {
+                    return end;
+                }
+                numberScanEnd = end;
+                return -1;
+            }
+            p = dollar; // "US$5", "HK$20"
+            end = wordEnd(p);
         }
-        return joinDigitGroups(end);
+        int word = end;
+        end = attachedSuffix(end);
+        int joined = joinDigitGroups(end);
+        if (joined == word && p == i && isDay(p, word)) {
+            int month = monthAfterDay(word);
+            if (month > 0) {
+                return joinDigitGroups(month);
+            }
+        }
+        return unitAfter(joined);
     }
 
     /** Word chars joined by connectors: {@code . - / _ +} between word chars, {@code , :} between digits. */
@@ -318,6 +581,33 @@ final class ProtectedSpans {
             }
             q++;
         }
+    }
+
+    /** Start of the amount in "US$5" when {@code [p, end)} is 1-3 capitals right before "$" and a digit, or -1. */
+    private int currencyCodeDollar(int p, int end) {
+        if (end - p > 3 || end + 1 >= to || text.charAt(end) != '$' || !isAsciiDigit(text.charAt(end + 1))) {
+            return -1;
+        }
+        for (int k = p; k < end; k++) {
+            if (text.charAt(k) < 'A' || text.charAt(k) > 'Z') {
+                return -1;
+            }
+        }
+        return end + 1;
+    }
+
+    /** {@code end} past a {@code % ‰ ° °C °F ℃ ℉} or currency symbol right after the number's last digit. */
+    private int attachedSuffix(int end) {
+        if (end >= to || !isAsciiDigit(text.charAt(end - 1))) {
+            return end;
+        }
+        char c = text.charAt(end);
+        if (c == '°') {
+            boolean scale = end + 1 < to && "CFK".indexOf(text.charAt(end + 1)) >= 0
+                    && (end + 2 >= to || !isWordChar(text.codePointAt(end + 2)));
+            return scale ? end + 2 : end + 1;
+        }
+        return c == '%' || c == '‰' || c == '℃' || c == '℉' || isCurrency(c) ? end + 1 : end;
     }
 
     /** Extends {@code end} over following " 123", " 123-4567" or " (555)" groups, the way phone numbers are written. */
@@ -355,6 +645,149 @@ final class ProtectedSpans {
             q++;
         }
         return q > p + 1 && q < to && text.charAt(q) == ')' ? q + 1 : -1;
+    }
+
+    /** {@code end} past " unit" when the whole word after one space is in {@link #UNITS} (or is a.m./p.m.). */
+    private int unitAfter(int end) {
+        if (end + 1 >= to || text.charAt(end) != ' ') {
+            return end;
+        }
+        int p = end + 1;
+        for (String meridiem : new String[] {"a.m.", "p.m.", "A.M.", "P.M."}) {
+            int q = p + meridiem.length();
+            if (q <= to && text.startsWith(meridiem, p) && (q == to || !isWordChar(text.codePointAt(q)))) {
+                return q;
+            }
+        }
+        int q = p;
+        while (q < to && q - p <= MAX_UNIT_LENGTH && isUnitChar(text.charAt(q))) {
+            q++;
+        }
+        if (q == p || q - p > MAX_UNIT_LENGTH || (q < to && continuesWord(q))) {
+            return end;
+        }
+        String unit = text.substring(p, q);
+        if (!UNITS.contains(unit)) {
+            return end;
+        }
+        return unit.equals("x") || unit.equals("×") ? joinDigitGroups(q) : q;
+    }
+
+    /** Whether the word before {@code q} goes on at {@code q} ("kg" in "kg-bag", "kgs", "m's"). */
+    private boolean continuesWord(int q) {
+        int cp = text.codePointAt(q);
+        if (isWordChar(cp)) {
+            return true;
+        }
+        return "-_'’.".indexOf(cp) >= 0 && q + 1 < to && isWordChar(text.codePointAt(q + 1));
+    }
+
+    /** End of "Month day[, year]" or "Month year" starting at {@code i} (a word start), or -1. */
+    private int monthFirstDate(int i) {
+        if ("JFMASOND".indexOf(text.charAt(i)) < 0 || (i > lastEnd && isWordChar(text.codePointBefore(i)))) {
+            return -1;
+        }
+        int month = monthEnd(i);
+        if (month < 0) {
+            return -1;
+        }
+        int q = month < to && text.charAt(month) == '.' && isAbbreviation(i, month) ? month + 1 : month;
+        if (q + 1 >= to || text.charAt(q) != ' ' || !isAsciiDigit(text.charAt(q + 1))) {
+            return -1;
+        }
+        int p = q + 1;
+        int end = wordEnd(p);
+        if (end < to && text.charAt(end) == '%') {
+            return -1;
+        }
+        if (isDay(p, end)) {
+            if (end + 2 < to && text.charAt(end) == ',' && text.charAt(end + 1) == ' '
+                    && isAsciiDigit(text.charAt(end + 2))) {
+                int year = wordEnd(end + 2);
+                end = isYear(end + 2, year) ? year : end;
+            }
+        } else if (!isYear(p, end)) {
+            return -1;
+        }
+        return joinDigitGroups(end);
+    }
+
+    /** End of " Month" (or " Mon." before " 2024") after a day ending at {@code end}, or -1. */
+    private int monthAfterDay(int end) {
+        if (end + 1 >= to || text.charAt(end) != ' ') {
+            return -1;
+        }
+        int p = end + 1;
+        int month = monthEnd(p);
+        if (month < 0) {
+            return -1;
+        }
+        boolean dotBeforeYear = month + 1 < to && text.charAt(month) == '.' && text.charAt(month + 1) == ' '
+                && isAbbreviation(p, month) && month + 6 <= to && isYear(month + 2, month + 6)
+                && digitGroupEnd(month + 2) == month + 6;
+        return dotBeforeYear ? month + 1 : month;
+    }
+
+    /** End of a capitalised English month name or abbreviation at {@code p}, as a whole word, or -1. */
+    private int monthEnd(int p) {
+        if (p >= to || "JFMASOND".indexOf(text.charAt(p)) < 0) {
+            return -1;
+        }
+        int q = p;
+        while (q < to && q - p < 10 && isAsciiLetter(text.charAt(q))) {
+            q++;
+        }
+        if (q < to && isWordChar(text.codePointAt(q))) {
+            return -1;
+        }
+        String name = text.substring(p, q);
+        return MONTHS.contains(name) || MONTH_ABBREVIATIONS.contains(name) ? q : -1;
+    }
+
+    private boolean isAbbreviation(int p, int end) {
+        return end - p <= 4 && MONTH_ABBREVIATIONS.contains(text.substring(p, end));
+    }
+
+    /** Whether {@code [p, end)} is a day of the month: 1-31, optionally with "st", "nd", "rd" or "th". */
+    private boolean isDay(int p, int end) {
+        int q = p;
+        while (q < end && q - p < 3 && isAsciiDigit(text.charAt(q))) {
+            q++;
+        }
+        if (q == p || q - p > 2) {
+            return false;
+        }
+        int day = Integer.parseInt(text, p, q, 10);
+        if (day < 1 || day > 31) {
+            return false;
+        }
+        return q == end || (end - q == 2 && switch (text.substring(q, end)) {
+            case "st", "nd", "rd", "th" -> true;
+            default -> false;
+        });
+    }
+
+    private boolean isYear(int p, int end) {
+        if (end - p != 4) {
+            return false;
+        }
+        for (int k = p; k < end; k++) {
+            if (!isAsciiDigit(text.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A word with an inner underscore ("user_id") or a lower-case letter right before an upper-case one ("maxTokens"). */
+    private boolean isIdentifier(int p, int end) {
+        for (int k = p; k < end; k++) {
+            char c = text.charAt(k);
+            if (c == '_' || (k > p && Character.isUpperCase(c) && Character.isLowerCase(text.charAt(k - 1)))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean hasDigit(int p, int end) {
@@ -449,6 +882,32 @@ final class ProtectedSpans {
 
     private static boolean isAsciiDigit(char c) {
         return c >= '0' && c <= '9';
+    }
+
+    /** A char of a path's run: a word char or {@code . _ - ~ + @}, or a separator. */
+    private static boolean isPathChar(int cp) {
+        return isWordChar(cp) || (cp < 0x80 && "._-~+@/\\".indexOf(cp) >= 0);
+    }
+
+    private static boolean isSeparator(int cp) {
+        return cp == '/' || cp == '\\';
+    }
+
+    private static boolean isHexDigit(char c) {
+        return isAsciiDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+
+    private static boolean isSign(char c) {
+        return c == '+' || c == '-' || c == '−' || c == '±';
+    }
+
+    private static boolean isCurrency(char c) {
+        return "$€£¥₹₩₽¢₺₫₱₪₴₦₿".indexOf(c) >= 0;
+    }
+
+    /** A char of a unit word after a number: see {@link #UNITS}. */
+    private static boolean isUnitChar(char c) {
+        return isAsciiLetter(c) || "%‰°²³/µμΩ×$€£¥₹℃℉".indexOf(c) >= 0;
     }
 
     /**
