@@ -163,7 +163,7 @@ class RealContentTest {
         post(body("system", text)).then().statusCode(200).header("x-compression-status", "applied");
         String sent = sentText(1);
         assertEquals(List.of(), SourceWords.invented(text, sent), sent);
-        assertTrue(sent.contains("ship notes Monday"), sent);
+        assertTrue(sent.length() < text.length() * 0.8, "compressed: " + sent);
     }
 
     @Test

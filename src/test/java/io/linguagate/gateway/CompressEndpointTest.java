@@ -3,10 +3,12 @@ package io.linguagate.gateway;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.closeTo;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.linguagate.support.TinyModelResource;
 import io.linguagate.support.WireMockUpstream;
@@ -144,5 +146,49 @@ class CompressEndpointTest {
         given().when().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'compression-model' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'compression-model' }.data.device", equalTo("cpu"));
+    }
+
+    @Test
+    void protectIsOptInAndKeepsDatesAndUrlsVerbatim() {
+        String prompt = "we will ship the notes on 2024-01-05, see https://x.test/a?b=1 on Monday.";
+        String plain = given().contentType("application/json").body("{\"prompt\": \"" + prompt + "\"}")
+                .post("/v1/compress").then().statusCode(200).extract().path("compressed_prompt");
+        assertFalse(plain.contains("2024-01-05"), "the reference protects nothing: " + plain);
+        compress("{\"prompt\": \"" + prompt + "\", \"protect\": true, \"return_words\": true}")
+                .statusCode(200)
+                .body("compressed_prompt", containsString("2024-01-05"))
+                .body("compressed_prompt", containsString("https://x.test/a?b=1"))
+                .body("words.find { it.text == '2024' }.prob", closeTo(1.0, 1e-9));
+    }
+
+    @Test
+    void jsonCompressesStringValuesAndKeepsTheDocument() {
+        String doc = "{\"id\": \"TCK-4100\", \"score\": 2.50, \"text\": \"" + PROMPT + " " + PROMPT + " "
+                + PROMPT + "\"}";
+        compress("{\"prompt\": " + quoted(doc) + ", \"json\": true}")
+                .statusCode(200)
+                .body("compressed_prompt", equalTo("{\"id\": \"TCK-4100\", \"score\": 2.50, \"text\": "
+                        + "\"ship notes Monday. ship notes Monday. ship notes Monday.\"}"));
+        compress("{\"prompt\": \"not json\", \"json\": true}").statusCode(400)
+                .body("error.param", equalTo("prompt"))
+                .body("error.message", containsString("JSON object or array"));
+        compress("{\"prompt\": " + quoted(doc) + ", \"json\": true, \"return_words\": true}").statusCode(400)
+                .body("error.param", equalTo("return_words"));
+    }
+
+    @Test
+    void atRateOneAWordHasNoProbabilityNotNaN() {
+        compress("{\"prompt\": \"" + PROMPT + "\", \"rate\": 1, \"return_words\": true}")
+                .statusCode(200)
+                .body("words[0].prob", nullValue())
+                .body("words[0].kept", equalTo(true));
+    }
+
+    private static String quoted(String s) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(s);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
