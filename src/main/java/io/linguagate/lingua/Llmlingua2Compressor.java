@@ -38,7 +38,16 @@ import java.util.Objects;
  *   <li>Placeholders are atomic during substitution, see {@link PlaceholderText}.</li>
  *   <li>Percentile indexes above 100 (a token target of 0 after the context filter) are capped
  *       at 100 instead of raising.</li>
+ *   <li>XLM-RoBERTa chunks are framed {@code <s> chunk </s>}, as the model was trained; the reference frames them
+ *       with {@code <unk>} by a bug (microsoft/LLMLingua issue #181), see the model layer's {@code SequenceIds}.</li>
+ *   <li>Unknown-token pieces ({@code [UNK]}/{@code <unk>}: emoji, rare CJK with the BERT vocabulary) are words,
+ *       scored and kept or dropped like any other, copied from the source; the reference silently deletes that
+ *       text from its output.</li>
+ *   <li>Dropped punctuation between two kept pieces never glues them into a word the source did not have: a space
+ *       goes between (except in scripts written without spaces), see {@link TextRebuilder}.</li>
  * </ul>
+ * LinguaGate extensions, unused unless a job asks: a {@link TextGuide} forces spans (kept verbatim, probability 1
+ * in the percentile, as force tokens are) and gives regions of one text their own rates within one model pass.
  */
 public final class Llmlingua2Compressor {
 
