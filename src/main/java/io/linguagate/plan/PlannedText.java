@@ -87,9 +87,19 @@ final class PlannedText {
             int[] spans = ProtectedSpans.find(text, range[0], range[1], rules.protectNumbers());
             for (int k = 0; k < spans.length; k += 2) {
                 textWork |= hasNonSpace(text, cursor, spans[k]);
-                guide.force(spans[k], spans[k + 1]);
-                JsonBlock block = jsonBlock(text, spans[k], spans[k + 1], rateAt(regions, spans[k], untaggedRate),
-                        rules);
+                TagParser.Region tag = regionAt(regions, spans[k]);
+                double rate = !tag.compress() ? 1.0 : tag.rate().orElse(untaggedRate);
+                JsonBlock block = jsonBlock(text, spans[k], spans[k + 1], rate, rules);
+                // A block (a fence, a JSON value) is a document of its own, not words of the prose: it is kept as a
+                // region of its own rather than forced into the prose's budget, which a large block would use up,
+                // leaving the text around it nothing. Inline items (numbers, URLs, ids, inline code) are forced,
+                // counted in the budget as the reference counts force tokens. (Regions may not overlap: inside a tag
+                // with its own rate, a block is a forced span of that region.)
+                if (isBlock(text, spans[k], spans[k + 1]) && tag.rate().isEmpty()) {
+                    guide.region(spans[k], spans[k + 1], 1.0);
+                } else {
+                    guide.force(spans[k], spans[k + 1]);
+                }
                 if (block != null) {
                     blocks.add(block);
                 }
@@ -198,17 +208,31 @@ final class PlannedText {
         return document == null || !document.hasWork() ? null : new JsonBlock(document, rate);
     }
 
-    /** The rate that applies at {@code offset} of the stripped text. */
-    private static double rateAt(List<TagParser.Region> regions, int offset, double untaggedRate) {
+    /** Shorter JSON values ({@code [1]}, {@code {"a": 1}}) read as part of a sentence. */
+    static final int MIN_BLOCK_CHARS = 32;
+
+    /** Whether a protected span is a block: a fence, or a JSON value on several lines or of some length. */
+    private static boolean isBlock(String text, int start, int end) {
+        char first = firstNonSpace(text, start, end);
+        int lineBreak = text.indexOf('\n', start);
+        boolean multiLine = lineBreak >= 0 && lineBreak < end - 1;
+        if (first == '`' || first == '~') {
+            return multiLine; // inline code never spans lines; a fence always does
+        }
+        return (first == '{' || first == '[') && (multiLine || end - start >= MIN_BLOCK_CHARS);
+    }
+
+    /** The tag region holding {@code offset} of the stripped text. */
+    private static TagParser.Region regionAt(List<TagParser.Region> regions, int offset) {
         int at = 0;
         for (TagParser.Region region : regions) {
             int length = region.end() - region.start();
             if (offset < at + length) {
-                return !region.compress() ? 1.0 : region.rate().orElse(untaggedRate);
+                return region;
             }
             at += length;
         }
-        return untaggedRate;
+        return regions.get(regions.size() - 1);
     }
 
     private static boolean hasNonSpace(String s, int from, int to) {

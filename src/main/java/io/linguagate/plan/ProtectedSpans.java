@@ -528,8 +528,14 @@ final class ProtectedSpans {
             int end = parenthesisedDigits(i);
             return end < 0 ? -1 : joinDigitGroups(end);
         }
+        int reference = referenceEnd(i);
+        if (reference > 0) {
+            return reference;
+        }
         int p = i;
-        if (c == '.' || isSign(c) || isCurrency(c)) {
+        if (c == '\u7b2c' && i + 1 < to && isAsciiDigit(text.charAt(i + 1))) {
+            p = i + 1; // 第3章: the ordinal prefix belongs to the number
+        } else if (c == '.' || isSign(c) || isCurrency(c)) {
             p = isSign(c) && i + 1 < to && isCurrency(text.charAt(i + 1)) ? i + 2 : i + 1;
             if (p >= to || !isAsciiDigit(text.charAt(p))) {
                 return -1;
@@ -559,7 +565,50 @@ final class ProtectedSpans {
                 return joinDigitGroups(month);
             }
         }
-        return unitAfter(joined);
+        return cjkUnits(unitAfter(joined));
+    }
+
+    /** Words that make the number after them a reference: "Section 1", "Item 14", "Table 3.2". */
+    private static final java.util.Set<String> REFERENCE_WORDS = java.util.Set.of("Section", "Item", "Table",
+            "Figure", "Fig.", "Chapter", "Article", "Appendix", "Annex", "Exhibit", "Step", "Phase", "Part", "Page",
+            "Clause", "Schedule", "Slide", "Line", "Note", "Rule", "Paragraph", "Volume", "Issue", "No.", "§");
+
+    /** End of a reference word, one space and a number at {@code i} ("Section 1"), or -1. */
+    private int referenceEnd(int i) {
+        int q = i;
+        while (q < to && q - i < 12 && (isAsciiLetter(text.charAt(q)) || text.charAt(q) == '\u00a7')) {
+            q++;
+        }
+        if (q < to && text.charAt(q) == '.') {
+            q++;
+        }
+        if (q + 1 >= to || text.charAt(q) != ' ' || !isAsciiDigit(text.charAt(q + 1))
+                || !REFERENCE_WORDS.contains(text.substring(i, q))) {
+            return -1;
+        }
+        int end = wordEnd(q + 1);
+        return hasDigit(q + 1, end) ? end : -1;
+    }
+
+    /** 年月日時时分秒 万萬亿億兆 元円 个個件号號回人倍度 章页頁. */
+    private static final String CJK_UNITS = "\u5e74\u6708\u65e5\u6642\u65f6\u5206\u79d2\u4e07\u842c\u4ebf"
+            + "\u5104\u5146\u5143\u5186\u4e2a\u500b\u4ef6\u53f7\u865f\u56de\u4eba\u500d\u5ea6\u7ae0\u9875\u9801";
+
+    private static boolean isCjkUnit(char c) {
+        return CJK_UNITS.indexOf(c) >= 0;
+    }
+
+    /** CJK counters and date units after digits join the number: "3.8万", "2024年9月12日", "15時30分". */
+    private int cjkUnits(int end) {
+        int e = end;
+        while (e < to && e > from && (isAsciiDigit(text.charAt(e - 1)) || (e > end && isCjkUnit(text.charAt(e - 1))))
+                && isCjkUnit(text.charAt(e))) {
+            e++;
+            if (e < to && isAsciiDigit(text.charAt(e))) {
+                e = wordEnd(e);
+            }
+        }
+        return e;
     }
 
     /** Word chars joined by connectors: {@code . - / _ +} between word chars, {@code , :} between digits. */

@@ -175,7 +175,7 @@ class ProtectedSpansTest {
 
     @Test
     void numbersInCjkText() {
-        assertEquals("价格是«100»元，第«３»章，«2024»年", showNumbers("价格是100元，第３章，2024年"));
+        assertEquals("价格是«100元»，第«３»章，«2024年»", showNumbers("价格是100元，第３章，2024年"));
     }
 
     @Test
@@ -370,7 +370,9 @@ class ProtectedSpansTest {
 
     static Stream<Arguments> punctuationNextToSpans() {
         return table(
-                "Item 14. Report", "Item «14». Report",
+                "Item 14. Report", "«Item 14». Report",
+                "Section 1. Purpose; see Table 3.2 and Fig. 4.", "«Section 1». Purpose; see «Table 3.2» and «Fig. 4».",
+                "in section 2 of", "in section «2» of",
                 "costs $5. Then", "costs «$5». Then",
                 "at 10:30. Then", "at «10:30». Then",
                 "down -3.5%. Then", "down «-3.5%». Then",
@@ -392,7 +394,9 @@ class ProtectedSpansTest {
         return table(
                 "价格为$4.2M。", "价格为«$4.2M»。",
                 "温度20°C，日期2024-01-05。", "温度«20°C»，日期«2024-01-05»。",
-                "版本v1.2.3。编号TCK-4100号", "版本«v1.2.3»。编号«TCK-4100»号",
+                "版本v1.2.3。编号TCK-4100号", "版本«v1.2.3»。编号«TCK-4100号»",
+                "2024年9月12日发布，收入3.8万元，第3章", "«2024年9月12日»发布，收入«3.8万元»，«第3章»",
+                "15時30分に", "«15時30分»に",
                 "文件在/usr/bin/app里。", "文件在«/usr/bin/app»里。",
                 "ID是user_id。哈希a1b2c3d。", "ID是«user_id»。哈希«a1b2c3d»。",
                 "東京で10:30 AMに", "東京で«10:30 AM»に",
