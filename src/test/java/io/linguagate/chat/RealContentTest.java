@@ -185,4 +185,14 @@ class RealContentTest {
         assertEquals("short words here", sent.path("note").textValue());
         assertEquals(compressed(8), sent.path("body").textValue());
     }
+
+    @Test
+    void aLargeCodeBlockDoesNotUseUpTheBudgetOfTheProseAroundIt() throws Exception {
+        String code = "```python\n" + "def ship(notes):\n    return [n for n in notes if n.day == 'Monday']\n".repeat(12)
+                + "```";
+        String system = doc(9) + "\n" + code + "\n" + doc(9);
+        post(body("system", system)).then().statusCode(200).header("x-compression-status", "applied");
+        // Each prose part is judged at its own rate, as if the block were not there; the block is verbatim.
+        assertEquals(compressed(9) + "\n" + code + "\n" + compressed(9), sentText(1));
+    }
 }
