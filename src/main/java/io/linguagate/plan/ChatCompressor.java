@@ -73,20 +73,23 @@ public class ChatCompressor {
             if (slot.treatment() == TextSlot.Treatment.KEEP && !slot.text().contains(TAG_START)) {
                 continue;
             }
+            // A hit returns what inference would: compression is deterministic for a text and its plan's inputs.
+            // Looked up before planning, so a hit costs no scan of the text.
+            // (Treatment and rate in one number: KEEP in (0, 1], COMPRESS in (1, 2], COMPRESS_HEAD in (2, 3].)
+            String key = SegmentCache.key(slot.text(), slot.treatment().ordinal() + slot.rate(), force, encodingName);
+            Optional<String> cached = cache.get(key);
+            if (cached.isPresent()) {
+                outputs[i] = cached.get();
+                hits++;
+                worked++;
+                continue;
+            }
             PlannedText planned = plan(slot, rules);
             if (!planned.hasWork()) {
                 outputs[i] = planned.stripped();
                 continue;
             }
             worked++;
-            // A hit returns what inference would: compression is deterministic for a text and its plan's inputs.
-            String key = SegmentCache.key(slot.text(), slot.treatment().ordinal() + slot.rate(), force, encodingName);
-            Optional<String> cached = cache.get(key);
-            if (cached.isPresent()) {
-                outputs[i] = cached.get();
-                hits++;
-                continue;
-            }
             List<CompressionJob> slotJobs = planned.jobs(force);
             pending.add(new Pending(i, key, planned, jobs.size(), slotJobs.size()));
             jobs.addAll(slotJobs);
