@@ -6,8 +6,10 @@ import java.util.Objects;
 import java.util.OptionalDouble;
 
 /**
- * Cuts a message's text into the pieces the compressor may touch and the pieces it must copy
- * verbatim, so that compression never breaks what the upstream LLM needs exactly.
+ * A message's text as pieces: what its {@code <llmlingua>} tags and protected spans make of it. The chat path uses
+ * it to strip tags from a request it does not compress; the compressor itself plans a text as one guided model pass
+ * ({@link PlannedText}), where the same tags become rate regions and the same protected spans forced spans. Tests
+ * use it as the readable view of what is protected.
  *
  * <ol>
  *   <li>LLMLingua structured-compression tags choose a piece's fate: {@code <llmlingua, rate=0.4>}
@@ -15,8 +17,8 @@ import java.util.OptionalDouble;
  *       verbatim; untagged text gets the message's default rate. Tags are removed. Malformed,
  *       nested, unclosed or stray tags are an {@link InvalidSegmentException} (see
  *       {@code TagParser}: any {@code <llmlingua} followed by a non-word char is read as a tag).
- *   <li>Inside every compressible piece, code, JSON, URLs, e-mail addresses and, on request,
- *       numbers are split out as protected pieces (see {@code ProtectedSpans}).
+ *   <li>Inside every compressible piece, the protected spans (see {@code ProtectedSpans}) are
+ *       split out as protected pieces.
  *   <li>Neighbours with the same fate are merged; no piece is empty.
  * </ol>
  *
@@ -32,8 +34,9 @@ public final class TextSegmenter {
      * Splits {@code text} into segments.
      *
      * @param text the message text, possibly with {@code <llmlingua>} tags
-     * @param protectNumbers also protect numbers (e.g. "3.14", "1,000", "42%", "v2.1", dates
-     *     "2024-05-01"); a number inside a word protects the whole word ("gpt-4o", "H100")
+     * @param protectNumbers also protect numbers with their sign, currency, unit or %, dates, times, versions,
+     *     identifiers and references (see {@code ProtectedSpans}); a number inside a word protects the whole word
+     *     ("gpt-4o", "H100")
      * @return the segments in text order; empty for empty text
      * @throws InvalidSegmentException if a tag is malformed, nested, unclosed or has no opening tag
      */
