@@ -12,9 +12,11 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 public class GatewayRoutes {
 
-    void mount(@Observes Router router, Admission admission, ChatCompletionsHandler chat,
+    void mount(@Observes Router router, Admission admission, CompressibleRequests compressible,
             CompressHandler compress, PassthroughHandler passthrough, ErrorResponder errors) {
-        router.post("/v1/chat/completions").handler(admission.guard("chat_completions", chat::handle));
+        router.post("/v1/chat/completions").handler(admission.guard("chat_completions", compressible::chat));
+        router.post("/v1/responses").handler(admission.guard("responses", compressible::responses));
+        router.post("/v1/completions").handler(admission.guard("completions", compressible::completions));
         router.post("/v1/compress").handler(admission.guard("compress", compress::handle));
         router.route("/v1/*").handler(admission.guard("passthrough", passthrough::handle));
         // Anything else is not ours: an OpenAI-shaped 404 rather than an HTML page (Quarkus keeps /q/*).

@@ -20,20 +20,27 @@ public class CompressionMetrics {
         this.registry = registry;
     }
 
-    /** One chat request's compression: outcome is {@code applied}, {@code skipped}, {@code disabled} or {@code failed_open}. */
-    public void compressed(String outcome, String model, long savedTokens, BigDecimal savedUsd, long nanos) {
+    /**
+     * One request's compression: outcome is {@code applied}, {@code skipped}, {@code disabled} or
+     * {@code failed_open}; surface the API ({@code chat_completions}, {@code responses}, {@code completions},
+     * {@code messages}: a bounded set).
+     */
+    public void compressed(String surface, String outcome, String model, long savedTokens, BigDecimal savedUsd,
+            long nanos) {
         Timer.builder("linguagate.compression")
-                .description("Chat compression latency (planning, cache, inference, rewrite), by outcome")
+                .description("Compression latency (planning, cache, inference, rewrite), by API and outcome")
+                .tag("surface", surface)
                 .tag("outcome", outcome)
                 .publishPercentileHistogram()
                 .register(registry)
                 .record(Duration.ofNanos(nanos));
         if (savedTokens > 0) {
-            Counter.builder("linguagate.compression.saved.tokens").description("Prompt tokens saved, by target model")
-                    .tag("model", model).register(registry).increment(savedTokens);
+            Counter.builder("linguagate.compression.saved.tokens")
+                    .description("Prompt tokens saved, by API and target model")
+                    .tag("surface", surface).tag("model", model).register(registry).increment(savedTokens);
             Counter.builder("linguagate.compression.saved.usd").baseUnit("usd")
-                    .description("Input-token dollars saved at list price, by target model")
-                    .tag("model", model).register(registry).increment(savedUsd.doubleValue());
+                    .description("Input-token dollars saved at list price, by API and target model")
+                    .tag("surface", surface).tag("model", model).register(registry).increment(savedUsd.doubleValue());
         }
     }
 }

@@ -42,19 +42,20 @@ public class ChatCompressor {
     }
 
     /**
-     * Rewrites the texts of {@code messages} (a chat request's {@code messages} array) and reports the outcome.
+     * Compresses the texts {@code shape} lists in {@code root} (a request body) and reports the outcome with the
+     * rewritten texts.
      *
      * @param encodingName names {@code counter}'s encoding (part of cache keys)
      * @throws InvalidSegmentException on a malformed {@code <llmlingua>} tag (the client's error: 400)
      */
-    public ChatOutcome compress(JsonNode messages, RequestSettings settings, String encodingName,
+    public ChatOutcome compress(RequestShape shape, JsonNode root, RequestSettings settings, String encodingName,
             TargetTokenCounter exactCounter) {
         if (!settings.enabled()) {
             return ChatOutcome.unchanged("disabled", 0);
         }
         TargetTokenCounter counter = counts.counting(encodingName, exactCounter);
         List<Integer> textCounts = new ArrayList<>();
-        List<TextSlot> slots = policy.plan(messages, settings, counter, textCounts);
+        List<TextSlot> slots = policy.plan(shape.texts(root), settings, counter, textCounts);
         int original = textCounts.stream().mapToInt(Integer::intValue).sum();
         slots = applyTargetToken(slots, textCounts, settings.targetToken());
         List<String> force = new ArrayList<>();
@@ -121,23 +122,23 @@ public class ChatCompressor {
     }
 
     /**
-     * Whether any text of {@code messages} holds a {@code <llmlingua>} tag: a request forwarded uncompressed
+     * Whether any text of the request holds a {@code <llmlingua>} tag: a request forwarded uncompressed
      * (compression off, no model, failed open) must still lose them, as they are the gateway's markup, never the
      * upstream's to read.
      */
-    public boolean hasTags(JsonNode messages) {
-        return MessagePolicy.texts(messages).stream().anyMatch(slot -> slot.text().contains(TAG_START));
+    public boolean hasTags(RequestShape shape, JsonNode root) {
+        return shape.texts(root).stream().anyMatch(text -> text.text().contains(TAG_START));
     }
 
     /**
-     * The texts of {@code messages} without their {@code <llmlingua>} tags, by JSON pointer (only texts that had
-     * tags); nothing else changes.
+     * The request's texts without their {@code <llmlingua>} tags, by JSON pointer (only texts that had tags);
+     * nothing else changes.
      *
      * @throws InvalidSegmentException on a malformed tag
      */
-    public Map<String, String> stripTags(JsonNode messages) {
+    public Map<String, String> stripTags(RequestShape shape, JsonNode root) {
         Map<String, String> edits = new LinkedHashMap<>();
-        for (TextSlot slot : MessagePolicy.texts(messages)) {
+        for (TextSlot slot : MessagePolicy.kept(shape.texts(root))) {
             if (slot.text().contains(TAG_START)) {
                 StringBuilder stripped = new StringBuilder();
                 TextSegmenter.split(slot.text(), false).forEach(segment -> stripped.append(segment.text()));

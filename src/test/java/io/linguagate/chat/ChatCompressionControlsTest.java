@@ -208,9 +208,12 @@ class ChatCompressionControlsTest {
     void savingsAreCountedInMetrics() {
         post(request(doc(10), ""), Map.of()).statusCode(200);
         given().when().get("/q/metrics").then().statusCode(200)
-                .body(containsString("linguagate_compression_saved_tokens_total{model=\"gpt-4o\"}"))
-                .body(containsString("linguagate_compression_saved_usd_total{model=\"gpt-4o\"}"))
-                .body(containsString("linguagate_compression_seconds_count{outcome=\"applied\"}"));
+                .body(containsString("linguagate_compression_saved_tokens_total{model=\"gpt-4o\","
+                        + "surface=\"chat_completions\"}"))
+                .body(containsString("linguagate_compression_saved_usd_total{model=\"gpt-4o\","
+                        + "surface=\"chat_completions\"}"))
+                .body(containsString("linguagate_compression_seconds_count{outcome=\"applied\","
+                        + "surface=\"chat_completions\"}"));
     }
 
     @Test

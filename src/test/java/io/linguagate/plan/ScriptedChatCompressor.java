@@ -28,7 +28,7 @@ public class ScriptedChatCompressor extends ChatCompressor {
     }
 
     @Override
-    public ChatOutcome compress(JsonNode messages, RequestSettings settings, String encodingName,
+    public ChatOutcome compress(RequestShape shape, JsonNode root, RequestSettings settings, String encodingName,
             TargetTokenCounter counter) {
         switch (mode) {
             case STUCK -> {
@@ -37,11 +37,11 @@ public class ScriptedChatCompressor extends ChatCompressor {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                return super.compress(messages, settings, encodingName, counter);
+                return super.compress(shape, root, settings, encodingName, counter);
             }
             case BROKEN -> throw new IllegalStateException("simulated compressor failure");
             default -> {
-                return super.compress(messages, settings, encodingName, counter);
+                return super.compress(shape, root, settings, encodingName, counter);
             }
         }
     }

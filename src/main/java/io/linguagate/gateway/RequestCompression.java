@@ -27,15 +27,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
- * The compression step of a chat completion: reads the request's settings, compresses its texts on a worker thread
- * within {@code linguagate.compression.timeout}, and decides the body that goes upstream. Fails open: a compressor
- * error or timeout forwards the original request (minus the gateway's own {@code compression} field). Sets the
- * {@code x-compression-*} headers on the client response before anything is forwarded, so streams carry them too.
+ * The compression step of every compressible API request (chat completions, Responses, legacy completions,
+ * Anthropic Messages; the request's {@link CompressionSurface} says which): reads the request's settings,
+ * compresses its texts on a worker thread within {@code linguagate.compression.timeout}, and decides the body that
+ * goes upstream. Fails open: a compressor error or timeout forwards the original request (minus the gateway's own
+ * {@code compression} field). Sets the {@code x-compression-*} headers on the client response before anything is
+ * forwarded, so streams carry them too.
  */
 @ApplicationScoped
-public class ChatCompression {
+public class RequestCompression {
 
-    private static final Logger LOG = Logger.getLogger(ChatCompression.class);
+    private static final Logger LOG = Logger.getLogger(RequestCompression.class);
 
     private final CompressionConfig config;
     private final ChatCompressor compressor;
@@ -44,7 +46,7 @@ public class ChatCompression {
     private final PriceTable prices;
     private final CompressionMetrics metrics;
 
-    ChatCompression(CompressionConfig config, ChatCompressor compressor, ModelService models,
+    RequestCompression(CompressionConfig config, ChatCompressor compressor, ModelService models,
             TargetEncodings encodings, PriceTable prices, CompressionMetrics metrics) {
         this.config = config;
         this.compressor = compressor;
@@ -58,7 +60,7 @@ public class ChatCompression {
      * The body to forward for {@code root} (parsed from {@code original}); fails with a 400
      * {@link GatewayException} for invalid settings or tags, never for a compressor failure.
      */
-    public Future<Buffer> apply(RoutingContext ctx, ObjectNode root, Buffer original) {
+    public Future<Buffer> apply(RoutingContext ctx, ObjectNode root, Buffer original, CompressionSurface surface) {
         long start = System.nanoTime();
         JsonNode field = root.remove(RequestSettings.BODY_FIELD);
         RequestSettings settings;
@@ -71,30 +73,30 @@ public class ChatCompression {
         // <llmlingua> tags (its markup) must come out. Made now, before a worker starts rewriting the tree.
         Buffer untouched;
         try {
-            untouched = uncompressed(root, original, field != null);
+            untouched = uncompressed(surface, root, original, field != null);
         } catch (InvalidSegmentException e) {
-            return Future.failedFuture(invalid("messages", e.getMessage()));
+            return Future.failedFuture(invalid(surface, e.getMessage()));
         }
-        String model = root.path("model").asText("");
+        String model = surface.model();
         if (!settings.enabled() || !models.configured() || models.problem().isPresent()) {
             // A plain proxy for this request: no worker hop, no token counting. A model that failed to load
             // (required=false) means compression is off on this gateway.
             String status = models.configured() || !settings.enabled() ? "disabled" : "skipped:no-model";
-            report(ctx, model, ChatOutcome.unchanged(status, 0), start);
+            report(ctx, surface, ChatOutcome.unchanged(status, 0), start);
             return Future.succeededFuture(untouched);
         }
         Encoding encoding = encodings.forModel(model);
         Promise<Buffer> body = Promise.promise();
         AtomicBoolean decided = new AtomicBoolean();
         CancellableWork<ChatOutcome> work = CancellableWork.start(ctx.vertx(), () -> compressor.compress(
-                root.get("messages"), settings, encoding.getName(), TargetEncodings.counter(encoding)));
+                surface.shape(), root, settings, encoding.getName(), TargetEncodings.counter(encoding)));
         long timer = ctx.vertx().setTimer(Math.max(1, config.timeout().toMillis()), id -> {
             if (decided.compareAndSet(false, true)) {
                 // Its result would be thrown away: stop it before its next model batch, freeing the model.
                 work.cancel();
-                LOG.warnf("Chat compression took longer than linguagate.compression.timeout (%d ms); forwarded "
-                        + "uncompressed", config.timeout().toMillis());
-                report(ctx, model, ChatOutcome.unchanged("failed-open:timeout", 0), start);
+                LOG.warnf("Compression (%s) took longer than linguagate.compression.timeout (%d ms); forwarded "
+                        + "uncompressed", surface.shape().surface(), config.timeout().toMillis());
+                report(ctx, surface, ChatOutcome.unchanged("failed-open:timeout", 0), start);
                 body.complete(untouched);
             }
         });
@@ -107,16 +109,17 @@ public class ChatCompression {
                     }
                     if (done.succeeded()) {
                         ChatOutcome outcome = done.result();
-                        report(ctx, model, outcome, start);
+                        report(ctx, surface, outcome, start);
                         body.complete(outcome.rewritten() ? rewrite(original, field != null, outcome.edits())
                                 : untouched);
                     } else if (done.cause() instanceof CompressionCancelledException gone) {
                         body.fail(gone); // the client left: nothing to forward
                     } else if (done.cause() instanceof InvalidSegmentException bad) {
-                        body.fail(invalid("messages", bad.getMessage()));
+                        body.fail(invalid(surface, bad.getMessage()));
                     } else {
-                        LOG.warnf("Chat compression failed, forwarded uncompressed: %s", done.cause().toString());
-                        report(ctx, model, ChatOutcome.unchanged("failed-open:error", 0), start);
+                        LOG.warnf("Compression (%s) failed, forwarded uncompressed: %s", surface.shape().surface(),
+                                done.cause().toString());
+                        report(ctx, surface, ChatOutcome.unchanged("failed-open:error", 0), start);
                         body.complete(untouched);
                     }
                 });
@@ -124,9 +127,9 @@ public class ChatCompression {
     }
 
     /** The client's bytes without the gateway's own field and tags (only those bytes change). */
-    private Buffer uncompressed(ObjectNode root, Buffer original, boolean fieldRemoved) {
-        Map<String, String> stripped = compressor.hasTags(root.get("messages"))
-                ? compressor.stripTags(root.get("messages")) : Map.of();
+    private Buffer uncompressed(CompressionSurface surface, ObjectNode root, Buffer original, boolean fieldRemoved) {
+        Map<String, String> stripped = compressor.hasTags(surface.shape(), root)
+                ? compressor.stripTags(surface.shape(), root) : Map.of();
         return !fieldRemoved && stripped.isEmpty() ? original : rewrite(original, fieldRemoved, stripped);
     }
 
@@ -136,8 +139,9 @@ public class ChatCompression {
         return Buffer.buffer(BodyRewrite.apply(original.getBytes(), removed, edits));
     }
 
-    private void report(RoutingContext ctx, String model, ChatOutcome outcome, long start) {
+    private void report(RoutingContext ctx, CompressionSurface surface, ChatOutcome outcome, long start) {
         long nanos = System.nanoTime() - start;
+        String model = surface.model();
         String status = outcome.status();
         Savings savings = new Savings(model, outcome.originalTokens(), outcome.compressedTokens(),
                 prices.inputUsdPerMillion(model));
@@ -152,12 +156,26 @@ public class ChatCompression {
         headers.set("x-compression-latency-ms", Long.toString(nanos / 1_000_000));
         headers.set("x-compression-model", models.name());
         headers.set("x-compression-cache", outcome.cache());
+        if (surface.estimated()) {
+            headers.set("x-compression-tokenizer", "estimate"); // the target's own tokenizer is not public
+        }
         int colon = status.indexOf(':');
-        metrics.compressed((colon < 0 ? status : status.substring(0, colon)).replace('-', '_'),
-                priced ? prices.canonicalName(model) : "other", savings.savedTokens(), savings.savedUsd(), nanos);
+        String outcomeLabel = (colon < 0 ? status : status.substring(0, colon)).replace('-', '_');
+        metrics.compressed(surface.shape().surface(), outcomeLabel, priced ? prices.canonicalName(model) : "other",
+                savings.savedTokens(), savings.savedUsd(), nanos);
     }
 
     private static GatewayException invalid(String param, String message) {
         return new GatewayException(OpenAiError.invalidRequest("invalid_value", param, message));
+    }
+
+    /** A malformed {@code <llmlingua>} tag: the field that holds the texts. */
+    private static GatewayException invalid(CompressionSurface surface, String message) {
+        String field = switch (surface.shape().surface()) {
+            case "responses" -> "input";
+            case "completions" -> "prompt";
+            default -> "messages";
+        };
+        return invalid(field, message);
     }
 }
