@@ -63,6 +63,17 @@ public interface CompressionConfig {
     @WithDefault("64M")
     MemorySize cacheMaxBytes();
 
+    /**
+     * Anthropic Messages blocks carrying {@code cache_control}: {@code keep} (default: a prompt-caching client placed
+     * that marker on purpose, and a changed block misses the provider's cache) or {@code compress}.
+     */
+    @WithDefault("keep")
+    CacheControlBlocks cacheControlBlocks();
+
+    enum CacheControlBlocks {
+        KEEP, COMPRESS
+    }
+
     /** JSON documents in texts (tool results, JSON blocks): compressed string by string, layout kept. */
     Json json();
 

@@ -1,6 +1,7 @@
 package io.linguagate.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.linguagate.plan.RequestText.Kind;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +39,7 @@ public final class RequestShapes {
     public static final RequestShape CHAT = new Shape("chat_completions") {
         @Override
         void list(JsonNode root, Out out) {
-            JsonNode messages = root.path("messages");
+            JsonNode messages = array(root.path("messages"));
             int lastUser = lastWithRole(messages, "user");
             for (int i = 0; i < messages.size(); i++) {
                 JsonNode message = messages.get(i);
@@ -68,6 +69,7 @@ public final class RequestShapes {
                 out.add("/input", "user", input.textValue(), Kind.QUESTION);
                 return;
             }
+            input = array(input);
             int lastUser = -1;
             for (int i = 0; i < input.size(); i++) {
                 if (isMessage(input.get(i)) && "user".equals(input.get(i).path("role").asText(null))) {
@@ -110,7 +112,7 @@ public final class RequestShapes {
             JsonNode prompt = root.path("prompt");
             if (prompt.isTextual()) {
                 out.add("/prompt", "user", prompt.textValue(), Kind.PROMPT);
-            } else if (prompt.isArray()) {
+            } else if (prompt.isArray()) { // (an object's size() counts fields: arrays only)
                 for (int i = 0; i < prompt.size(); i++) {
                     if (prompt.get(i).isTextual()) { // token-id prompts are left alone
                         out.add("/prompt/" + i, "user", prompt.get(i).textValue(), Kind.PROMPT);
@@ -147,7 +149,7 @@ public final class RequestShapes {
             } else {
                 blocks(system, "/system", "system", Kind.CONTEXT, out);
             }
-            JsonNode messages = root.path("messages");
+            JsonNode messages = array(root.path("messages"));
             int lastUser = lastWithRole(messages, "user");
             for (int i = 0; i < messages.size(); i++) {
                 JsonNode message = messages.get(i);
@@ -159,6 +161,7 @@ public final class RequestShapes {
                     out.add(at, role, content.textValue(), kind);
                     continue;
                 }
+                content = array(content);
                 for (int j = 0; j < content.size(); j++) {
                     JsonNode block = content.get(j);
                     String type = block.path("type").asText("");
@@ -179,6 +182,7 @@ public final class RequestShapes {
         }
 
         private void blocks(JsonNode blocks, String at, String role, Kind kind, Out out) {
+            blocks = array(blocks);
             for (int j = 0; j < blocks.size(); j++) {
                 JsonNode block = blocks.get(j);
                 if ("text".equals(block.path("type").asText(null)) && block.path("text").isTextual()) {
@@ -229,6 +233,7 @@ public final class RequestShapes {
 
     /** The text parts of a content array: objects of one of {@code types} with a string {@code text}. */
     private static void parts(JsonNode content, String at, String role, Kind kind, Out out, String... types) {
+        content = array(content);
         for (int j = 0; j < content.size(); j++) {
             JsonNode part = content.get(j);
             String type = part.path("type").asText(null);
@@ -236,6 +241,11 @@ public final class RequestShapes {
                 out.add(at + "/" + j + "/text", role, part.get("text").textValue(), kind);
             }
         }
+    }
+
+    /** {@code node} if it is an array, else an empty node: {@code size()}/{@code get(i)} mean items only then. */
+    private static JsonNode array(JsonNode node) {
+        return node.isArray() ? node : MissingNode.getInstance();
     }
 
     private static int lastWithRole(JsonNode items, String role) {
