@@ -79,6 +79,7 @@ public class ChatBench {
                   java bench/ChatBench.java --gateway http://127.0.0.1:18080/v1 [--direct http://127.0.0.1:18081/v1]
                        [--requests 100] [--miss-requests N] [--rounds 3] [--warmup 2000] [--miss-warmup 10]
                        [--prompt-chars 11800] [--seed 42] [--model gpt-4o-mini] [--timeout 120]
+                       [--surface chat|responses|messages]
                        [--info TEXT]... [--reproduce CMD]
                 --requests: baseline / hit (/ direct) requests per kind per round; --miss-requests: miss requests per
                 round (default: --requests); --warmup / --miss-warmup: discarded requests per kind before round 1.
@@ -294,10 +295,27 @@ public class ChatBench {
         }
     }
 
-    static String chatBody(String model, String systemPrompt) {
-        return "{\"model\":" + jsonString(model) + ",\"messages\":[{\"role\":\"system\",\"content\":"
-                + jsonString(systemPrompt) + "},{\"role\":\"user\",\"content\":" + jsonString(QUESTION)
-                + "}],\"max_tokens\":64}";
+    /** The request body of {@code surface}: the long prompt as the system text, then the question. */
+    static String body(String surface, String model, String systemPrompt) {
+        return switch (surface) {
+            case "responses" -> "{\"model\":" + jsonString(model) + ",\"instructions\":" + jsonString(systemPrompt)
+                    + ",\"input\":" + jsonString(QUESTION) + ",\"max_output_tokens\":64}";
+            case "messages" -> "{\"model\":" + jsonString(model) + ",\"system\":" + jsonString(systemPrompt)
+                    + ",\"messages\":[{\"role\":\"user\",\"content\":" + jsonString(QUESTION)
+                    + "}],\"max_tokens\":64}";
+            default -> "{\"model\":" + jsonString(model) + ",\"messages\":[{\"role\":\"system\",\"content\":"
+                    + jsonString(systemPrompt) + "},{\"role\":\"user\",\"content\":" + jsonString(QUESTION)
+                    + "}],\"max_tokens\":64}";
+        };
+    }
+
+    /** The API path of {@code surface} below the base URL. */
+    static String pathOf(String surface) {
+        return switch (surface) {
+            case "responses" -> "/responses";
+            case "messages" -> "/messages";
+            default -> "/chat/completions";
+        };
     }
 
     static String jsonString(String s) {
@@ -378,14 +396,18 @@ public class ChatBench {
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
-    static URI chatUri(String base) {
+    static URI chatUri(String base, String surface) {
         String b = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-        return URI.create(b + "/chat/completions");
+        return URI.create(b + pathOf(surface));
     }
 
     int run(String argLine) throws Exception {
-        URI gateway = chatUri(opts.get("gateway"));
-        URI direct = opts.containsKey("direct") ? chatUri(opts.get("direct")) : null;
+        String surface = opts.getOrDefault("surface", "chat");
+        if (!List.of("chat", "responses", "messages").contains(surface)) {
+            throw new IllegalArgumentException("--surface must be chat, responses or messages, got " + surface);
+        }
+        URI gateway = chatUri(opts.get("gateway"), surface);
+        URI direct = opts.containsKey("direct") ? chatUri(opts.get("direct"), surface) : null;
         int requests = Math.max(1, num(opts, "requests", 100));
         int missRequests = Math.max(1, num(opts, "miss-requests", requests));
         int rounds = Math.max(1, num(opts, "rounds", 3));
@@ -405,13 +427,13 @@ public class ChatBench {
         long t0 = System.nanoTime();
         int baselineCount = warmup + rounds * requests;
         for (int i = 0; i < baselineCount; i++) {
-            baseline.bodies.add(bytes(chatBody(model, Prose.of(seed * 10_000_000L + 1_000_000L + i, promptChars))));
+            baseline.bodies.add(bytes(body(surface, model, Prose.of(seed * 10_000_000L + 1_000_000L + i, promptChars))));
         }
         for (int i = 0; i < missWarmup + rounds * missRequests; i++) {
-            miss.bodies.add(bytes(chatBody(model, Prose.of(seed * 10_000_000L + 2_000_000L + i, promptChars))));
+            miss.bodies.add(bytes(body(surface, model, Prose.of(seed * 10_000_000L + 2_000_000L + i, promptChars))));
         }
         String fixedPrompt = Prose.of(seed * 10_000_000L + 3_000_000L, promptChars);
-        hit.bodies.add(bytes(chatBody(model, fixedPrompt)));
+        hit.bodies.add(bytes(body(surface, model, fixedPrompt)));
         if (directKind != null) {
             directKind.bodies.addAll(baseline.bodies);
         }

@@ -273,7 +273,9 @@ public class GatewayBench {
                 }
                 int q = path.indexOf('?');
                 String bare = q < 0 ? path : path.substring(0, q);
-                if (method.equals("POST") && bare.equals("/v1/chat/completions")) {
+                // (ChatBench's Responses and Anthropic Messages surfaces read only the gateway's headers.)
+                if (method.equals("POST") && (bare.equals("/v1/chat/completions") || bare.equals("/v1/responses")
+                        || bare.equals("/v1/messages"))) {
                     if (STREAM_TRUE.matcher(new String(body, StandardCharsets.UTF_8)).find()) {
                         stream(out);
                     } else {

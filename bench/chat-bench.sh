@@ -24,6 +24,8 @@ usage: bench/chat-bench.sh [tiny|bge-small|minilm] [--requests N] [--rounds N] [
   --miss-warmup N         discarded miss requests first                  (default: 300 tiny, 3 otherwise)
   --prompt-chars N        system prompt length in characters             (default 11800: ~2,000 o200k tokens)
   --seed N                prompt seed                                    (default 42)
+  --surface S             API: chat (/v1/chat/completions), responses (/v1/responses: the prompt as
+                          instructions) or messages (Anthropic /v1/messages: the prompt as system)  (default chat)
   --direct                also send the baseline's bodies to the stub directly (reference: the gateway's cost)
   --build                 always build the gateway (./mvnw -q -B -ntp package -DskipTests); default: only when
                           target/quarkus-app/quarkus-run.jar is missing
@@ -45,6 +47,7 @@ MISS_WARMUP=""
 PROMPT_CHARS=11800
 SEED=42
 DIRECT=0
+SURFACE=chat
 while [[ $# -gt 0 ]]; do
     case "$1" in
         tiny|bge-small|minilm) MODEL="$1" ;;
@@ -55,6 +58,7 @@ while [[ $# -gt 0 ]]; do
         --miss-warmup) MISS_WARMUP="$2"; shift ;;
         --prompt-chars) PROMPT_CHARS="$2"; shift ;;
         --seed) SEED="$2"; shift ;;
+        --surface) SURFACE="$2"; shift ;;
         --direct) DIRECT=1 ;;
         --build) BUILD=1 ;;
         -h|--help) usage; exit 0 ;;
@@ -111,6 +115,7 @@ GW_PORT="$(free_port "${GATEWAY_PORT:-18180}")" || die "no free port for the gat
 # shellcheck disable=SC2086
 LINGUAGATE_MODEL_PATH="$MODEL_DIR" \
 LINGUAGATE_UPSTREAM_BASE_URL="http://127.0.0.1:$UP_PORT/v1" \
+LINGUAGATE_ANTHROPIC_BASE_URL="http://127.0.0.1:$UP_PORT" \
 LINGUAGATE_COMPRESSION_TIMEOUT=60s \
 QUARKUS_HTTP_HOST=127.0.0.1 \
 QUARKUS_HTTP_PORT="$GW_PORT" \
@@ -123,7 +128,9 @@ ready() { curl -fsS -o /dev/null "http://127.0.0.1:$GW_PORT/q/health/ready"; }
 wait_for 180 "$GW_PID" ready || { tail -n 40 "$WORK/gateway.log" >&2; die "gateway not ready within 180 s"; }
 
 REPRO="bench/chat-bench.sh $MODEL --requests $REQUESTS --miss-requests $MISS_REQUESTS --rounds $ROUNDS"
-REPRO+=" --warmup $WARMUP --miss-warmup $MISS_WARMUP --prompt-chars $PROMPT_CHARS --seed $SEED"
+REPRO+=" --warmup $WARMUP --miss-warmup $MISS_WARMUP --prompt-chars $PROMPT_CHARS --seed $SEED --surface $SURFACE"
+BENCH_MODEL=gpt-4o-mini
+[[ "$SURFACE" != messages ]] || BENCH_MODEL=claude-sonnet-4-5
 DIRECT_ARGS=()
 if [[ "$DIRECT" == 1 ]]; then
     DIRECT_ARGS=(--direct "http://127.0.0.1:$UP_PORT/v1")
@@ -135,7 +142,8 @@ rc=0
 "$JAVA" $CLIENT_JAVA_OPTS -cp "$WORK/classes" ChatBench \
     --gateway "http://127.0.0.1:$GW_PORT/v1" "${DIRECT_ARGS[@]}" \
     --requests "$REQUESTS" --miss-requests "$MISS_REQUESTS" --rounds "$ROUNDS" --warmup "$WARMUP" \
-    --miss-warmup "$MISS_WARMUP" --prompt-chars "$PROMPT_CHARS" --seed "$SEED" \
+    --miss-warmup "$MISS_WARMUP" --prompt-chars "$PROMPT_CHARS" --seed "$SEED" --surface "$SURFACE" \
+    --model "$BENCH_MODEL" \
     --info "date           : $(date -u '+%Y-%m-%d %H:%M UTC')" \
     --info "gateway        : $JAR ($(git rev-parse --short HEAD 2>/dev/null || echo unknown)), JVM $("$JAVA" -version 2>&1 | head -n 1), flags: $GATEWAY_JAVA_OPTS" \
     --info "gateway config : access log off, LINGUAGATE_COMPRESSION_TIMEOUT=60s, other settings default (rate 0.5, CPU, ONNX Runtime threads = all cores, cache 2000)" \
