@@ -9,9 +9,10 @@ import java.util.Set;
 public interface AuthConfig {
 
     /**
-     * Inbound keys clients must present (as {@code Authorization: Bearer KEY} or {@code api-key: KEY}).
-     * When set, the presented key is checked and never forwarded. Required when the gateway injects its own
-     * upstream key, so a shared gateway never lends that key to anonymous callers.
+     * Inbound keys clients must present (as {@code Authorization: Bearer KEY}, {@code api-key: KEY} or
+     * {@code x-api-key: KEY}). When set, the presented key is checked and none of these headers is forwarded.
+     * Required when the gateway injects its own upstream key (OpenAI's or Anthropic's), so a shared gateway never
+     * lends that key to anonymous callers.
      */
     Optional<Set<String>> keys();
 }

@@ -7,7 +7,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
-/** The real OpenAI-compatible API behind the gateway (prefix {@code linguagate.upstream}). */
+/**
+ * The real OpenAI-compatible API behind the gateway (prefix {@code linguagate.upstream}). Its timeouts, pool size,
+ * retry and circuit-breaker settings apply to the Anthropic upstream ({@link AnthropicConfig}) as well, each upstream
+ * with a pool and a breaker of its own; base URL, key, headers and query parameters are this upstream's only.
+ */
 @ConfigMapping(prefix = "linguagate.upstream")
 public interface UpstreamConfig {
 
@@ -22,10 +26,13 @@ public interface UpstreamConfig {
     @WithDefault("bearer")
     AuthStyle authStyle();
 
-    /** Extra headers added to every upstream request (e.g. {@code OpenAI-Organization}); they replace client values. */
+    /**
+     * Extra headers added to every request to this upstream (e.g. {@code OpenAI-Organization}); they replace client
+     * values. Not sent to the Anthropic upstream.
+     */
     Map<String, String> headers();
 
-    /** Extra query parameters added to every upstream request (e.g. Azure's {@code api-version}). */
+    /** Extra query parameters added to every request to this upstream (e.g. Azure's {@code api-version}). */
     Map<String, String> queryParams();
 
     /** Longest wait for a non-streaming upstream answer, and for the first response headers of any call. */

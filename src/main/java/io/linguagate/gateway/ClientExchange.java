@@ -75,8 +75,8 @@ public final class ClientExchange {
 
     /**
      * Ends the exchange for a shutdown, on its own event loop: a stream that has started gets a final SSE
-     * {@code event: error} and is cut, a body that has started is cut, and a request still waiting for its answer
-     * gets {@code error} (its upstream call is abandoned).
+     * {@code event: error} (in the route's {@link ErrorDialect}) and is cut, a body that has started is cut, and a
+     * request still waiting for its answer gets {@code error} (its upstream call is abandoned).
      */
     void endForShutdown(OpenAiError error, ErrorResponder errors) {
         Runnable end = () -> {
@@ -91,7 +91,7 @@ public final class ClientExchange {
                 return;
             }
             if (ResponseRelay.isEventStream(out.headers().get("content-type"))) {
-                out.write(error.toEvent());
+                out.write(ErrorDialect.of(ctx).event(error));
             }
             abort(ctx);
         };

@@ -18,7 +18,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
-/** Turns every failure of a request into an OpenAI-style answer plus one log line an operator can act on. */
+/**
+ * Turns every failure of a request into an answer in the route's {@link ErrorDialect} (OpenAI's shape, or
+ * Anthropic's on Anthropic routes) plus one log line an operator can act on.
+ */
 @ApplicationScoped
 public class ErrorResponder {
 
@@ -62,7 +65,7 @@ public class ErrorResponder {
             // came whole in the event and there is no connection to close.)
             response.putHeader("connection", "close");
         }
-        response.end(error.toJson());
+        response.end(ErrorDialect.of(ctx).json(error));
     }
 
     /** Retries are over: the client gets the upstream's own answer, as the upstream sent it (minus our key). */
@@ -79,14 +82,15 @@ public class ErrorResponder {
 
     private OpenAiError toError(RoutingContext ctx, Throwable failure) {
         String where = ctx.request().method() + " " + ctx.request().path();
+        String baseUrlKey = Forwarder.apiOf(ctx).baseUrlKey();
         return switch (failure) {
             case GatewayException g -> {
                 LOG.debugf("%s: %d %s", where, g.error().status(), g.error().code());
                 yield g.error();
             }
             case UpstreamUnreachableException u -> {
-                LOG.warnf("%s: answered 502, upstream unreachable: %s. Check linguagate.upstream.base-url and "
-                        + "the network path to it.", where, u.getMessage());
+                LOG.warnf("%s: answered 502, upstream unreachable: %s. Check %s and the network path to it.", where,
+                        u.getMessage(), baseUrlKey);
                 yield new OpenAiError(502, "api_error", "upstream_unreachable", null,
                         "The gateway could not reach the upstream API. Try again later.");
             }
@@ -96,9 +100,8 @@ public class ErrorResponder {
                         "The upstream API did not answer in time.");
             }
             case UpstreamBadResponseException b -> {
-                LOG.warnf("%s: answered 502: %s. The upstream (linguagate.upstream.base-url) is not speaking HTTP "
-                        + "as expected: check that the URL points at an HTTP API, not another service.", where,
-                        b.getMessage());
+                LOG.warnf("%s: answered 502: %s. The upstream (%s) is not speaking HTTP as expected: check that "
+                        + "the URL points at an HTTP API, not another service.", where, b.getMessage(), baseUrlKey);
                 yield new OpenAiError(502, "api_error", "upstream_bad_response", null,
                         "The upstream API sent an answer that is not valid HTTP.");
             }

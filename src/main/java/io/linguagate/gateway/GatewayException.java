@@ -1,6 +1,9 @@
 package io.linguagate.gateway;
 
-/** A request the gateway answers itself with an OpenAI-style error; expected, so it carries no stack trace. */
+/**
+ * A request the gateway answers itself with an error (in the route's {@link ErrorDialect}); expected, so it carries
+ * no stack trace.
+ */
 public class GatewayException extends RuntimeException {
     private final OpenAiError error;
 

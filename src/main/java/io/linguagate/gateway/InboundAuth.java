@@ -7,12 +7,17 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 
-/** Checks the gateway's own inbound keys, when configured; otherwise every caller's credentials go upstream. */
+/**
+ * Checks the gateway's own inbound keys, when configured; otherwise every caller's credentials go upstream. The key
+ * is read from {@code Authorization: Bearer}, then {@code api-key} (Azure clients), then {@code x-api-key} (Anthropic
+ * clients), on every route; none of these headers is forwarded while keys are checked ({@code UpstreamHeaders}).
+ */
 @ApplicationScoped
 public class InboundAuth {
 
     private static final OpenAiError MISSING = new OpenAiError(401, "invalid_request_error", "missing_api_key", null,
-            "You didn't provide an API key. Send one of the gateway's keys as 'Authorization: Bearer KEY'.");
+            "You didn't provide an API key. Send one of the gateway's keys as 'Authorization: Bearer KEY' "
+                    + "(or 'x-api-key: KEY').");
     private static final OpenAiError INVALID = new OpenAiError(401, "invalid_request_error", "invalid_api_key", null,
             "Incorrect API key provided.");
 
@@ -52,6 +57,7 @@ public class InboundAuth {
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return authorization.substring(7).trim();
         }
-        return request.getHeader("api-key");
+        String azure = request.getHeader("api-key");
+        return azure != null ? azure : request.getHeader("x-api-key");
     }
 }

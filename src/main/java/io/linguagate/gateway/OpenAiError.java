@@ -4,8 +4,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 /**
- * An error in the shape OpenAI clients parse: {@code {"error":{"message","type","param","code"}}}.
- * Messages are written for the caller and never contain credentials or request bodies.
+ * An error the gateway answers itself, in the shape OpenAI clients parse: {@code {"error":{"message","type","param",
+ * "code"}}}. On Anthropic routes the same error is written in Anthropic's shape ({@link ErrorDialect},
+ * {@link AnthropicError}): status and message stay, the type follows from the status. Messages are written for the
+ * caller and never contain credentials or request bodies.
  */
 public record OpenAiError(int status, String type, String code, String param, String message) {
 

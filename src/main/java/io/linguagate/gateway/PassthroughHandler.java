@@ -1,6 +1,7 @@
 package io.linguagate.gateway;
 
 import io.linguagate.config.GatewayConfig;
+import io.linguagate.upstream.UpstreamApi;
 import io.linguagate.upstream.UpstreamHeaders;
 import io.linguagate.upstream.UpstreamRequest;
 import io.vertx.core.Handler;
@@ -12,7 +13,8 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Every other {@code /v1/*} call, any method, relayed untouched. Small bodies are held in memory so that a 429/503
+ * Every other {@code /v1/*} call, any method, relayed untouched to the OpenAI-compatible upstream ({@link #handle}) or
+ * to Anthropic's ({@link #anthropic}: {@code /v1/messages/*}, Anthropic clients' {@code /v1/models}). Small bodies are held in memory so that a 429/503
  * can be retried; larger ones (file uploads) stream straight through and are retried only when no byte was sent.
  */
 @ApplicationScoped
@@ -34,23 +36,35 @@ public class PassthroughHandler {
         this.errors = errors;
     }
 
+    /** To the OpenAI-compatible upstream: {@code /v1/X} → {@code {linguagate.upstream.base-url}/X}. */
     public void handle(RoutingContext ctx) {
+        relay(ctx, UpstreamApi.OPENAI);
+    }
+
+    /** To Anthropic's API: {@code /v1/X} → {@code {linguagate.anthropic.base-url}/v1/X}. */
+    public void anthropic(RoutingContext ctx) {
+        relay(ctx, UpstreamApi.ANTHROPIC);
+    }
+
+    private void relay(RoutingContext ctx, UpstreamApi api) {
         HttpServerRequest request = ctx.request();
-        String path = Forwarder.pathBelowV1(ctx);
+        String path = api.path(Forwarder.pathBelowV1(ctx));
         long declared = BoundedBody.declaredLength(request);
         if (declared > maxBodyBytes) {
             throw BoundedBody.tooLarge(maxBodyBytes);
         }
         boolean chunked = request.getHeader("transfer-encoding") != null;
         if (declared <= 0 && !chunked) {
-            forwarder.forward(ctx, new UpstreamRequest(request.method(), path,
-                    headers.forUpstream(request.headers(), false), null, null));
+            forwarder.forward(ctx, api, new UpstreamRequest(request.method(), path,
+                    headers.forUpstream(api, request.headers(), false), null, null));
         } else if (declared > 0 && declared <= replayBufferBytes) {
-            BoundedBody.readThen(ctx, maxBodyBytes, bodyTimeoutMillis, errors, body -> forwarder.forward(ctx, new UpstreamRequest(
-                    request.method(), path, headers.forUpstream(request.headers(), true), body, null)));
+            BoundedBody.readThen(ctx, maxBodyBytes, bodyTimeoutMillis, errors, body -> forwarder.forward(ctx, api,
+                    new UpstreamRequest(request.method(), path, headers.forUpstream(api, request.headers(), true),
+                            body, null)));
         } else {
-            forwarder.forward(ctx, new UpstreamRequest(request.method(), path,
-                    headers.forUpstream(request.headers(), false), null, new SizeLimited(ctx, maxBodyBytes, bodyTimeoutMillis)));
+            forwarder.forward(ctx, api, new UpstreamRequest(request.method(), path,
+                    headers.forUpstream(api, request.headers(), false), null,
+                    new SizeLimited(ctx, maxBodyBytes, bodyTimeoutMillis)));
         }
     }
 

@@ -24,7 +24,8 @@ import org.jboss.logging.Logger;
 /**
  * Pipes an upstream response to the client as it arrives: status and end-to-end headers first, then body chunks
  * with back-pressure, never parsed and never buffered. A stream the upstream cuts is cut for the client too (with an
- * SSE error event first when the body is an event stream), so the client never mistakes it for a complete answer.
+ * SSE error event first when the body is an event stream, in the route's {@link ErrorDialect}), so the client never
+ * mistakes it for a complete answer.
  * In the AWS Lambda build, where API Gateway takes the answer as one document, a body of unknown length is collected
  * and sent whole; a cut there resets the exchange, which the Lambda handler turns into a 500.
  */
@@ -205,8 +206,8 @@ public class ResponseRelay {
                 err.getMessage());
         if (eventStream && !buffered) {
             // The connection closes once the event is flushed.
-            out.write(new OpenAiError(502, "api_error", "upstream_stream_interrupted", null,
-                    "The upstream stream broke off before it was complete.").toEvent());
+            out.write(ErrorDialect.of(ctx).event(new OpenAiError(502, "api_error", "upstream_stream_interrupted",
+                    null, "The upstream stream broke off before it was complete.")));
         }
         ClientExchange.abort(ctx);
     }

@@ -1,5 +1,6 @@
 package io.linguagate.upstream;
 
+import io.linguagate.config.AnthropicConfig;
 import io.linguagate.config.UpstreamConfig;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -14,9 +15,9 @@ import java.util.Set;
 
 /**
  * Masks the gateway's own upstream credentials ({@code upstream.api-key}, credential headers in
- * {@code upstream.headers.*}) in what the upstream sends back on errors: some upstreams echo request headers in
- * error bodies, and the client must never read the key the gateway holds for it. Masking keeps the length (each
- * byte becomes {@code *}), so a declared Content-Length stays true.
+ * {@code upstream.headers.*}, {@code anthropic.api-key}) in what either upstream sends back on errors: some upstreams
+ * echo request headers in error bodies, and the client must never read a key the gateway holds for it. Masking keeps
+ * the length (each byte becomes {@code *}), so a declared Content-Length stays true.
  */
 @ApplicationScoped
 public class SecretScrubber {
@@ -30,8 +31,9 @@ public class SecretScrubber {
     private final List<String> texts = new ArrayList<>();
     private final int longest;
 
-    SecretScrubber(UpstreamConfig config) {
+    SecretScrubber(UpstreamConfig config, AnthropicConfig anthropic) {
         config.apiKey().ifPresent(this::add);
+        anthropic.apiKey().ifPresent(this::add);
         for (Map.Entry<String, String> header : config.headers().entrySet()) {
             if (isCredentialHeader(header.getKey())) {
                 String value = header.getValue().trim();

@@ -2,7 +2,7 @@ package io.linguagate.upstream;
 
 import io.linguagate.config.GatewayConfig;
 import io.linguagate.config.UpstreamConfig;
-import io.linguagate.observability.GatewayMetrics;
+import io.linguagate.observability.GatewayMetrics.UpstreamMeters;
 import io.netty.channel.ChannelPipeline;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
@@ -22,8 +22,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.streams.ReadStream;
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -39,9 +37,9 @@ import org.jboss.logging.Logger;
  * relay raw bytes, arbitrary paths and streams without (de)serialising them. Retries and the circuit breaker are
  * SmallRye Fault Tolerance guards around the part of the call that is safe to repeat: everything before the first
  * response byte is given to the client. Every connection gets an {@link InterimReplyFilter}, so interim replies and
- * non-HTTP answers never desynchronise a pooled connection.
+ * non-HTTP answers never desynchronise a pooled connection. One instance per {@link UpstreamApi}, each with its own
+ * pool, circuit breaker and metrics ({@link UpstreamClients}).
  */
-@ApplicationScoped
 public class UpstreamClient {
 
     private static final Logger LOG = Logger.getLogger(UpstreamClient.class);
@@ -52,23 +50,29 @@ public class UpstreamClient {
     private final HttpClient fresh;
     /** Pooled connections that already carried an exchange: a failure on one of them may just mean it went stale. */
     private final Set<HttpConnection> used = ConcurrentHashMap.newKeySet();
+    private final UpstreamApi api;
     private final UpstreamTarget target;
     private final UpstreamConfig config;
-    private final GatewayMetrics metrics;
+    private final UpstreamMeters metrics;
     private final long maxHeldErrorBody;
     private final long errorBodyMillis;
     private final TypedGuard<Uni<UpstreamResponse>> guard;
 
-    UpstreamClient(Vertx vertx, UpstreamConfig config, GatewayConfig gateway, GatewayMetrics metrics) {
+    /**
+     * @param config the settings every upstream shares (timeouts, pool size, retries, circuit breaker)
+     */
+    UpstreamClient(Vertx vertx, UpstreamApi api, UpstreamTarget target, UpstreamConfig config, GatewayConfig gateway,
+            UpstreamMeters metrics) {
         this.vertx = vertx;
+        this.api = api;
         this.config = config;
         this.metrics = metrics;
-        this.target = UpstreamTarget.of(config);
+        this.target = target;
         this.maxHeldErrorBody = gateway.replayBufferSize().asLongValue();
         this.errorBodyMillis = config.errorBodyTimeout().toMillis();
         this.pooled = client(vertx, true);
         this.fresh = client(vertx, false);
-        this.guard = UpstreamGuard.build(config, metrics);
+        this.guard = UpstreamGuard.build(api, config, metrics);
     }
 
     private HttpClient client(Vertx vertx, boolean keepAlive) {
@@ -104,6 +108,10 @@ public class UpstreamClient {
         return target;
     }
 
+    public UpstreamApi api() {
+        return api;
+    }
+
     /** Sends the request (with retries and circuit breaker); the response comes back paused. */
     public Uni<UpstreamResponse> send(UpstreamRequest request, Cancellation cancellation) {
         return guard.get(() -> attempt(request, cancellation));
@@ -125,7 +133,7 @@ public class UpstreamClient {
             return Future.failedFuture(err);
         });
         return Uni.createFrom().completionStage(response.toCompletionStage())
-                .onItemOrFailure().invoke((resp, err) -> metrics.upstreamAttempt(
+                .onItemOrFailure().invoke((resp, err) -> metrics.attempt(
                         outcome(resp == null ? null : resp.http(), err), System.nanoTime() - start));
     }
 
@@ -297,10 +305,9 @@ public class UpstreamClient {
         }
     }
 
-    @PreDestroy
     void close() {
         pooled.close();
         fresh.close();
-        LOG.debug("upstream client closed");
+        LOG.debugf("%s client closed", api.label());
     }
 }

@@ -1,7 +1,7 @@
 package io.linguagate.upstream;
 
 import io.linguagate.config.UpstreamConfig;
-import io.linguagate.observability.GatewayMetrics;
+import io.linguagate.observability.GatewayMetrics.UpstreamMeters;
 import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
@@ -9,7 +9,10 @@ import jakarta.enterprise.util.TypeLiteral;
 import java.time.temporal.ChronoUnit;
 import org.jboss.logging.Logger;
 
-/** The retry + circuit-breaker policy around one upstream attempt, built from {@link UpstreamConfig}. */
+/**
+ * The retry + circuit-breaker policy around one upstream attempt, built from {@link UpstreamConfig}. Each upstream
+ * gets a guard of its own: one API failing opens only its own breaker.
+ */
 final class UpstreamGuard {
 
     private static final Logger LOG = Logger.getLogger(UpstreamGuard.class);
@@ -17,13 +20,13 @@ final class UpstreamGuard {
     private UpstreamGuard() {
     }
 
-    static TypedGuard<Uni<UpstreamResponse>> build(UpstreamConfig config, GatewayMetrics metrics) {
+    static TypedGuard<Uni<UpstreamResponse>> build(UpstreamApi api, UpstreamConfig config, UpstreamMeters metrics) {
         UpstreamConfig.Retry retry = config.retry();
         long maxRetryAfter = retry.maxRetryAfter().toMillis();
         TypedGuard.Builder<Uni<UpstreamResponse>> builder = TypedGuard
                 .create(new TypeLiteral<Uni<UpstreamResponse>>() {
                 })
-                .withDescription("upstream")
+                .withDescription(api.guardName())
                 .withThreadOffload(false);
         if (retry.maxRetries() > 0) {
             builder = builder.withRetry()
@@ -46,7 +49,7 @@ final class UpstreamGuard {
                     .when(UpstreamGuard::countsAsFailure)
                     .onStateChange(state -> {
                         metrics.circuitState(state);
-                        LOG.warnf("Upstream circuit breaker is now %s", state);
+                        LOG.warnf("%s circuit breaker is now %s", api.label(), state);
                     })
                     .done();
         }

@@ -41,12 +41,15 @@ class GatewayKeyTest {
     static final String UPSTREAM_KEY = "sk-upstream-SECRET-5f2a9c";
     static final String GATEWAY_KEY = "lg-gateway-SECRET-77b1";
     static final String WRONG_KEY = "sk-wrong-SECRET-0d3e";
+    /** The gateway's key for the Anthropic upstream (AnthropicGatewayKeyTest shares this gateway). */
+    static final String ANTHROPIC_KEY = "sk-ant-upstream-SECRET-91c4e0";
 
     public static class SharedGateway implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             Map<String, String> config = new java.util.HashMap<>();
             config.put("linguagate.upstream.api-key", UPSTREAM_KEY);
+            config.put("linguagate.anthropic.api-key", ANTHROPIC_KEY);
             config.put("linguagate.auth.keys", "lg-other-key," + GATEWAY_KEY);
             config.put("linguagate.upstream.headers.OpenAI-Project", "proj_42");
             config.put("quarkus.otel.sdk.disabled", "false");
@@ -119,7 +122,7 @@ class GatewayKeyTest {
             assertFalse(logs.lines().isEmpty(), "the log capture saw nothing: the check would be vacuous");
             assertFalse(spans.getFinishedSpanItems().isEmpty(), "no spans recorded: the check would be vacuous");
         }
-        for (String secret : List.of(UPSTREAM_KEY, GATEWAY_KEY, WRONG_KEY, "SECRET")) {
+        for (String secret : List.of(UPSTREAM_KEY, ANTHROPIC_KEY, GATEWAY_KEY, WRONG_KEY, "SECRET")) {
             assertFalse(observed.contains(secret), "leaked " + secret + " in:\n" + observed);
         }
     }

@@ -24,6 +24,8 @@ class UnreachableUpstreamTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("linguagate.upstream.base-url", "http://127.0.0.1:" + freePort() + "/v1",
+                    // AnthropicUnreachableTest shares this gateway.
+                    "linguagate.anthropic.base-url", "http://127.0.0.1:" + freePort(),
                     "linguagate.upstream.retry.initial-delay", "10ms");
         }
     }

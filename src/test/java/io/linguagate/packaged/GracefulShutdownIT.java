@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * SIGTERM to the packaged gateway with streams and a waiting request in flight: a stream that ends within
  * {@code linguagate.shutdown-grace} ends normally, one that does not gets an SSE error event and a cut, the request
- * still waiting for upstream headers gets 503, new requests are refused, and the process exits soon after.
+ * still waiting for upstream headers gets 503, new requests are refused, and the process exits soon after. A stream
+ * on an Anthropic route ends with Anthropic's error event.
  */
 class GracefulShutdownIT {
 
@@ -38,7 +39,8 @@ class GracefulShutdownIT {
     @Test
     void inFlightWorkFinishesWithinTheGraceAndTheRestEndsVisibly() throws Exception {
         RawUpstream upstream = new RawUpstream();
-        String baseUrl = upstream.start().get("linguagate.upstream.base-url");
+        java.util.Map<String, String> upstreamUrls = upstream.start();
+        String baseUrl = upstreamUrls.get("linguagate.upstream.base-url");
         upstream.fault("short", ex -> streamFor(ex, 1_500));
         upstream.fault("endless", ex -> streamFor(ex, 60_000));
         upstream.fault("no-headers", ex -> Thread.sleep(60_000));
@@ -52,6 +54,7 @@ class GracefulShutdownIT {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(java.util.Map.of("LINGUAGATE_MODEL_ID", "none",
                 "QUARKUS_HTTP_PORT", Integer.toString(port), "LINGUAGATE_UPSTREAM_BASE_URL", baseUrl,
+                "LINGUAGATE_ANTHROPIC_BASE_URL", upstreamUrls.get("linguagate.anthropic.base-url"),
                 "LINGUAGATE_SHUTDOWN_GRACE", "3s"));
         Process app = builder.start();
         try {
@@ -60,6 +63,13 @@ class GracefulShutdownIT {
             CompletableFuture<Seen> shortStream = chat(gateway, "short");
             CompletableFuture<Seen> endless = chat(gateway, "endless");
             CompletableFuture<Seen> waiting = chat(gateway, "no-headers");
+            CompletableFuture<Seen> anthropic = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return send(gateway, "v1/messages", "endless");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
             Thread.sleep(500);
 
             long sigterm = System.nanoTime();
@@ -79,6 +89,13 @@ class GracefulShutdownIT {
                     cut.body());
             assertFalse(cut.body().contains("[DONE]"), cut.body());
 
+            // On an Anthropic route the final event is Anthropic's.
+            Seen anthropicCut = anthropic.get(10, TimeUnit.SECONDS);
+            assertTrue(anthropicCut.cut(), anthropicCut.body());
+            assertTrue(anthropicCut.body().endsWith("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":"
+                    + "\"overloaded_error\",\"message\":\"The gateway shut down before this answer was complete. "
+                    + "Retry the request.\"}}\n\n"), anthropicCut.body());
+
             Seen refused = waiting.get(10, TimeUnit.SECONDS);
             assertEquals(503, refused.status(), refused.body());
             assertTrue(refused.body().contains("gateway_shutting_down"), refused.body());
@@ -87,7 +104,7 @@ class GracefulShutdownIT {
             long exitMillis = (System.nanoTime() - sigterm) / 1_000_000;
             assertTrue(exitMillis > 2_500 && exitMillis < 9_000, "exited " + exitMillis + " ms after SIGTERM");
             String output = Files.readString(log);
-            assertTrue(output.contains("2 of 3 in-flight request(s)"), output);
+            assertTrue(output.contains("3 of 4 in-flight request(s)"), output);
             assertFalse(output.contains("\tat "), output);
         } finally {
             app.destroyForcibly();
@@ -124,7 +141,11 @@ class GracefulShutdownIT {
     }
 
     private static Seen send(URI gateway, String fault) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(gateway.resolve("v1/chat/completions"))
+        return send(gateway, "v1/chat/completions", fault);
+    }
+
+    private static Seen send(URI gateway, String path, String fault) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(gateway.resolve(path))
                 .timeout(Duration.ofSeconds(20)).header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(CHAT));
         if (fault != null) {

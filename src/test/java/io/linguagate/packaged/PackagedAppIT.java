@@ -232,6 +232,22 @@ class PackagedAppIT {
     }
 
     @Test
+    void anAnthropicKeyWithoutInboundKeysRefusesToStart() throws Exception {
+        String output = failedStart(Map.of("LINGUAGATE_ANTHROPIC_API_KEY", "sk-ant-never-printed-789"));
+        assertTrue(output.contains("linguagate.anthropic.api-key is set but linguagate.auth.keys is empty"), output);
+        assertTrue(output.contains("LINGUAGATE_AUTH_KEYS"), output);
+        assertFalse(output.contains("sk-ant-never-printed-789"), output);
+    }
+
+    @Test
+    void anAnthropicBaseUrlThatIsNotAUrlRefusesToStart() throws Exception {
+        String output = failedStart(Map.of("LINGUAGATE_ANTHROPIC_BASE_URL", "api.anthropic.com"));
+        assertTrue(output.contains("linguagate.anthropic.base-url must be an absolute http(s) URL such as "
+                + "https://api.anthropic.com"), output);
+        assertTrue(output.contains("LINGUAGATE_ANTHROPIC_BASE_URL"), output);
+    }
+
+    @Test
     void aCredentialHeaderInUpstreamHeadersIsAKeyLentLikeTheApiKey(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("application.properties");
         Files.writeString(config, "linguagate.upstream.headers.api-key=sk-never-printed-456\n");

@@ -120,7 +120,9 @@ public class RawUpstream implements QuarkusTestResourceLifecycleManager {
         }
         threads = Executors.newVirtualThreadPerTaskExecutor();
         threads.submit(this::acceptLoop);
-        return Map.of("linguagate.upstream.base-url", "http://127.0.0.1:" + server.getLocalPort() + "/v1");
+        // Both upstreams: Anthropic's calls arrive as /v1/messages..., the OpenAI upstream's as /v1/chat/....
+        return Map.of("linguagate.upstream.base-url", "http://127.0.0.1:" + server.getLocalPort() + "/v1",
+                "linguagate.anthropic.base-url", "http://127.0.0.1:" + server.getLocalPort());
     }
 
     /** Requests carrying {@code x-fault: name} run this script. */

@@ -10,7 +10,11 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.util.Map;
 
-/** A local WireMock server standing in for the upstream LLM API; the gateway's base URL points at it. */
+/**
+ * A local WireMock server standing in for the upstream LLM APIs: the OpenAI-compatible base URL is {@code {server}/v1},
+ * Anthropic's is {@code {server}/anthropic} (so its calls arrive as {@code /anthropic/v1/...}, told apart from the
+ * OpenAI upstream's by path).
+ */
 public class WireMockUpstream implements QuarkusTestResourceLifecycleManager {
 
     /** Marks the test field that receives the running {@link WireMockServer}. */
@@ -25,7 +29,8 @@ public class WireMockUpstream implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
         server.start();
-        return Map.of("linguagate.upstream.base-url", server.baseUrl() + "/v1");
+        return Map.of("linguagate.upstream.base-url", server.baseUrl() + "/v1",
+                "linguagate.anthropic.base-url", server.baseUrl() + "/anthropic");
     }
 
     @Override
