@@ -2,8 +2,11 @@ package io.linguagate.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.linguagate.config.CompressionConfig;
 import io.linguagate.config.GatewayConfig;
 import io.linguagate.plan.RequestSettings;
+import io.linguagate.plan.RequestShape;
+import io.linguagate.plan.RequestShapes;
 import io.linguagate.upstream.UpstreamApi;
 import io.linguagate.upstream.UpstreamHeaders;
 import io.linguagate.upstream.UpstreamRequest;
@@ -19,8 +22,8 @@ import jakarta.enterprise.context.ApplicationScoped;
  * {@code POST /v1/messages} (Anthropic's Messages API): reads the body (bounded, like chat completions), checks it is
  * an object with a {@code messages} array, and forwards it to {@code {linguagate.anthropic.base-url}/v1/messages}
  * with the query string; a streamed answer (SSE) is relayed event by event, unbuffered. The route speaks Anthropic's
- * {@link ErrorDialect}. What goes upstream is decided in one place, {@link #bodyToForward}: today the client's own
- * bytes; that is where compression plugs in.
+ * {@link ErrorDialect}. What goes upstream is decided in one place, {@link #bodyToForward}: the client's bytes
+ * with only its compressed texts rewritten.
  */
 @ApplicationScoped
 public class AnthropicMessagesHandler {
@@ -30,9 +33,14 @@ public class AnthropicMessagesHandler {
     private final UpstreamHeaders headers;
     private final Forwarder forwarder;
     private final ErrorResponder errors;
+    private final RequestCompression compression;
+    private final RequestShape shape;
 
-    AnthropicMessagesHandler(GatewayConfig config, UpstreamHeaders headers, Forwarder forwarder,
-            ErrorResponder errors) {
+    AnthropicMessagesHandler(GatewayConfig config, CompressionConfig compressionConfig, UpstreamHeaders headers,
+            Forwarder forwarder, ErrorResponder errors, RequestCompression compression) {
+        this.compression = compression;
+        this.shape = RequestShapes.anthropicMessages(
+                compressionConfig.cacheControlBlocks() == CompressionConfig.CacheControlBlocks.COMPRESS);
         this.maxBodyBytes = config.maxBodySize().asLongValue();
         this.bodyTimeoutMillis = config.clientBodyTimeout().toMillis();
         this.headers = headers;
@@ -60,12 +68,11 @@ public class AnthropicMessagesHandler {
     }
 
     /**
-     * <b>The compression hook.</b> Decides the body sent upstream for a validated Messages request: for now the
-     * client's original bytes, untouched. Compression plugs in here with one call that returns the rewritten body
-     * (or {@code original} when it changes nothing or fails open). A failed future is answered as the client's error
-     * in Anthropic's shape (a {@link GatewayException} for invalid gateway controls: 400
-     * {@code invalid_request_error}); response headers set on {@code ctx.response()} here (an
-     * {@code x-compression-*} report) go out before the first byte of the answer.
+     * The body sent upstream for a validated Messages request: compressed like every other API
+     * ({@link RequestCompression} with the Anthropic shape; token counts are estimates, Claude's tokenizer not being
+     * public), or {@code original} when nothing changes or compression fails open. A failed future is answered as
+     * the client's error in Anthropic's shape (a {@link GatewayException} for invalid gateway controls: 400
+     * {@code invalid_request_error}); the {@code x-compression-*} headers go out before the first byte of the answer.
      *
      * @param ctx      the exchange (its response headers are still open)
      * @param root     the parsed body: an object whose {@code messages} is an array
@@ -73,7 +80,8 @@ public class AnthropicMessagesHandler {
      * @return the bytes to forward
      */
     Future<Buffer> bodyToForward(RoutingContext ctx, ObjectNode root, Buffer original) {
-        return Future.succeededFuture(original);
+        return compression.apply(ctx, root, original,
+                new CompressionSurface(shape, root.path("model").asText(""), true));
     }
 
     static void validate(JsonNode root) {

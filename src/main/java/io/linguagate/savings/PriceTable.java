@@ -31,7 +31,7 @@ public class PriceTable {
     private static final String BUNDLED = "/io/linguagate/savings/prices.json";
     private static final String PRICE_FIELD = "input_usd_per_1m_tokens";
     /** Date snapshots: {@code -2024-08-06} or {@code -0613}. */
-    private static final Pattern SNAPSHOT_SUFFIX = Pattern.compile("-(\\d{4}-\\d{2}-\\d{2}|\\d{4})$");
+    private static final Pattern SNAPSHOT_SUFFIX = Pattern.compile("-(\\d{4}-\\d{2}-\\d{2}|\\d{8}|\\d{4}|latest)$");
 
     private final Map<String, BigDecimal> usdPerMillion;
 

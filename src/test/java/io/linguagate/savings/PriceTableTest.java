@@ -49,6 +49,16 @@ class PriceTableTest {
     }
 
     @Test
+    void claudeModelsArePricedWithTheirSnapshotsAndAliases() {
+        PriceTable prices = bundled();
+        assertPrice("3.00", prices.inputUsdPerMillion("claude-sonnet-4-5-20250929"));
+        assertPrice("3.00", prices.inputUsdPerMillion("claude-3-7-sonnet-latest"));
+        assertPrice("1.00", prices.inputUsdPerMillion("claude-haiku-4-5"));
+        assertPrice("15.00", prices.inputUsdPerMillion("anthropic/claude-opus-4-1-20250805"));
+        assertEquals("claude-sonnet-4-5", prices.canonicalName("claude-sonnet-4-5-20250929"));
+    }
+
+    @Test
     void snapshotsUseTheirFamilyPriceUnlessListedThemselves() {
         PriceTable prices = bundled();
         assertPrice("2.50", prices.inputUsdPerMillion("gpt-4o-2024-08-06"));
