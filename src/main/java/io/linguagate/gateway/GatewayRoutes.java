@@ -22,6 +22,14 @@ public class GatewayRoutes {
         router.post("/v1/responses").handler(admission.guard("responses", compressible::responses));
         router.post("/v1/completions").handler(admission.guard("completions", compressible::completions));
         router.post("/v1/compress").handler(admission.guard("compress", compress::handle));
+        // Azure OpenAI (AzureOpenAI clients): deployment paths compressed like their /v1 twins, the rest passed on.
+        router.postWithRegex("/openai/deployments/([^/?]+)/(chat/completions|responses|completions)")
+                .handler(admission.guard("azure", ctx -> compressible.azure(ctx,
+                        java.net.URLDecoder.decode(ctx.pathParam("param0"), java.nio.charset.StandardCharsets.UTF_8),
+                        ctx.pathParam("param1"))));
+        router.postWithRegex("/openai/v1/(chat/completions|responses|completions)")
+                .handler(admission.guard("azure", ctx -> compressible.azure(ctx, null, ctx.pathParam("param0"))));
+        router.route("/openai/*").handler(admission.guard("azure_passthrough", passthrough::azure));
 
         Handler<RoutingContext> anthropicPassthrough = admission.guard("anthropic_passthrough", passthrough::anthropic);
         router.post("/v1/messages").handler(GatewayRoutes::anthropic)

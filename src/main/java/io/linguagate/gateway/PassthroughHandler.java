@@ -46,9 +46,17 @@ public class PassthroughHandler {
         relay(ctx, UpstreamApi.ANTHROPIC);
     }
 
+    /** To Azure OpenAI: {@code /openai/X} → {@code {linguagate.azure.base-url}/openai/X}, query string kept. */
+    public void azure(RoutingContext ctx) {
+        relay(ctx, UpstreamApi.AZURE, UpstreamPath.confined(ctx.request()));
+    }
+
     private void relay(RoutingContext ctx, UpstreamApi api) {
+        relay(ctx, api, api.path(Forwarder.pathBelowV1(ctx)));
+    }
+
+    private void relay(RoutingContext ctx, UpstreamApi api, String path) {
         HttpServerRequest request = ctx.request();
-        String path = api.path(Forwarder.pathBelowV1(ctx));
         long declared = BoundedBody.declaredLength(request);
         if (declared > maxBodyBytes) {
             throw BoundedBody.tooLarge(maxBodyBytes);

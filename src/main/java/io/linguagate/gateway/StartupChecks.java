@@ -1,6 +1,7 @@
 package io.linguagate.gateway;
 
 import io.linguagate.config.AnthropicConfig;
+import io.linguagate.config.AzureConfig;
 import io.linguagate.config.CompressEndpointConfig;
 import io.linguagate.config.CompressionConfig;
 import io.linguagate.config.GatewayConfig;
@@ -26,9 +27,9 @@ public class StartupChecks {
 
     private static final Logger LOG = Logger.getLogger(StartupChecks.class);
 
-    void check(@Observes StartupEvent event, UpstreamConfig upstream, AnthropicConfig anthropic, InboundAuth auth,
-            GatewayConfig gateway, CompressionConfig compression, CompressEndpointConfig compress, ModelConfig model,
-            Instance<UpstreamClients> clients) {
+    void check(@Observes StartupEvent event, UpstreamConfig upstream, AnthropicConfig anthropic, AzureConfig azure,
+            InboundAuth auth, GatewayConfig gateway, CompressionConfig compression, CompressEndpointConfig compress,
+            ModelConfig model, Instance<UpstreamClients> clients) {
         List<String> problems = new ArrayList<>(SettingsValidator.problems(gateway, upstream, compression, compress,
                 model));
         try {
@@ -40,6 +41,11 @@ public class StartupChecks {
             UpstreamTarget.of(UpstreamApi.ANTHROPIC, anthropic.baseUrl(), Map.of());
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage() + " (env LINGUAGATE_ANTHROPIC_BASE_URL)");
+        }
+        try {
+            UpstreamTarget.of(UpstreamApi.AZURE, UpstreamClients.azureBaseUrl(azure, upstream), Map.of());
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage() + " (env LINGUAGATE_AZURE_BASE_URL)");
         }
         if (!problems.isEmpty()) {
             throw new ConfigurationException(String.join("\n", problems));
@@ -71,5 +77,7 @@ public class StartupChecks {
                 claude.target().describe(), claude.target().basePath(), anthropic.apiKey().isPresent()
                         ? "gateway key, x-api-key"
                         : auth.enabled() ? "none (inbound keys checked)" : "client's own, forwarded");
+        LOG.infof("Forwarding /openai/* (Azure OpenAI deployment paths) to %s", all.get(UpstreamApi.AZURE).target()
+                .describe());
     }
 }

@@ -11,7 +11,14 @@ public enum UpstreamApi {
 
     /** Anthropic's API ({@code linguagate.anthropic}): gateway {@code /v1/X} → {@code {base-url}/v1/X}. */
     ANTHROPIC("linguagate.anthropic", "https://api.anthropic.com", "anthropic-upstream",
-            "linguagate.anthropic.upstream", "Anthropic upstream");
+            "linguagate.anthropic.upstream", "Anthropic upstream"),
+
+    /**
+     * Azure OpenAI's deployment paths ({@code linguagate.azure}): gateway {@code /openai/X} → {@code {base-url}/openai/X},
+     * with the OpenAI upstream's credentials.
+     */
+    AZURE("linguagate.azure", "https://my-resource.openai.azure.com", "azure-upstream", "linguagate.azure.upstream",
+            "Azure OpenAI upstream");
 
     private final String configPrefix;
     private final String exampleUrl;
@@ -58,6 +65,7 @@ public enum UpstreamApi {
     /**
      * The upstream path (and query) for a gateway request whose path below {@code /v1} is {@code belowV1}: the
      * OpenAI base URL stands for {@code /v1} itself, Anthropic's is the host root (its paths keep {@code /v1}).
+     * (Azure's paths are not below {@code /v1}: they go as they came, see {@code PassthroughHandler}.)
      */
     public String path(String belowV1) {
         return this == ANTHROPIC ? "/v1" + belowV1 : belowV1;

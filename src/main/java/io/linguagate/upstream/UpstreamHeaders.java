@@ -59,7 +59,7 @@ public class UpstreamHeaders {
             CREDENTIALS.forEach(out::remove);
         }
         switch (api) {
-            case OPENAI -> upstream.apiKey().ifPresent(key -> {
+            case OPENAI, AZURE -> upstream.apiKey().ifPresent(key -> {
                 out.remove("authorization");
                 out.remove("api-key");
                 switch (upstream.authStyle()) {
@@ -77,8 +77,9 @@ public class UpstreamHeaders {
             // Lambda: the response body must arrive unencoded (see LambdaRuntime); the client still gets valid HTTP.
             out.set("accept-encoding", "identity");
         }
-        if (api == UpstreamApi.OPENAI) {
-            // linguagate.upstream.headers.* are the OpenAI upstream's (an OpenAI-Organization, a credential for it).
+        if (api != UpstreamApi.ANTHROPIC) {
+            // linguagate.upstream.headers.* are the OpenAI upstream's (an OpenAI-Organization, a credential for it),
+            // and so the Azure resource's it stands for.
             upstream.headers().forEach(out::set);
         }
         return out;

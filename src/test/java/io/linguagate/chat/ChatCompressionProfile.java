@@ -18,7 +18,8 @@ public class ChatCompressionProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of("linguagate.compression.min-tokens", "20",
-                "linguagate.compression.last-user-min-tokens", "60");
+                "linguagate.compression.last-user-min-tokens", "60",
+                "linguagate.azure.deployments.prod-chat", "gpt-4o");
     }
 
     @Override
