@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.linguagate.config.AnthropicConfig;
 import io.linguagate.config.AuthConfig;
+import io.linguagate.config.AzureConfig;
 import io.linguagate.config.CompressionConfig;
 import io.linguagate.config.GatewayConfig;
 import io.linguagate.config.ModelConfig;
@@ -38,7 +39,7 @@ class ManifestAgreementTest {
     private static final Path K8S = Path.of("k8s");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Class<?>[] CONFIG_ROOTS = {GatewayConfig.class, UpstreamConfig.class, AnthropicConfig.class,
-        AuthConfig.class, ModelConfig.class, CompressionConfig.class, SavingsConfig.class};
+        AzureConfig.class, AuthConfig.class, ModelConfig.class, CompressionConfig.class, SavingsConfig.class};
     /** Read by the application outside its own config interfaces. */
     private static final Set<String> OTHER_ENV = Set.of("QUARKUS_HTTP_PORT", "HF_TOKEN");
 
