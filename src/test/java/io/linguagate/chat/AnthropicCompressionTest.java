@@ -84,16 +84,16 @@ class AnthropicCompressionTest {
     @Test
     void systemEarlierTurnsAndToolResultsAreCompressedTheQuestionAndToolUseKept() throws Exception {
         MessageCreateParams params = MessageCreateParams.builder().model("claude-sonnet-4-5").maxTokens(64)
-                .system(doc(9))
-                .addUserMessage(doc(9))
+                .system(doc(18))
+                .addUserMessage(doc(18))
                 .addAssistantMessageOfContentBlockParams(List.of(ContentBlockParam.ofText(
-                        com.anthropic.models.messages.TextBlockParam.builder().text(doc(9)).build()),
+                        com.anthropic.models.messages.TextBlockParam.builder().text(doc(18)).build()),
                         ContentBlockParam.ofToolUse(ToolUseBlockParam.builder().id("toolu_1").name("search")
                                 .input(ToolUseBlockParam.Input.builder()
                                         .putAdditionalProperty("q", JsonValue.from(doc(3))).build()).build())))
                 .addUserMessageOfContentBlockParams(List.of(
                         ContentBlockParam.ofToolResult(ToolResultBlockParam.builder().toolUseId("toolu_1")
-                                .content(doc(9)).build()),
+                                .content(doc(18)).build()),
                         ContentBlockParam.ofText(QUESTION)))
                 .build();
         HttpResponseFor<Message> raw = client.messages().withRawResponse().create(params);
@@ -103,35 +103,35 @@ class AnthropicCompressionTest {
         assertTrue(Double.parseDouble(raw.headers().values("x-compression-saved-usd").get(0)) > 0, "priced");
 
         JsonNode sent = JSON.readTree(receivedBody());
-        assertEquals(compressed(9), sent.path("system").textValue());
+        assertEquals(compressed(18), sent.path("system").textValue());
         JsonNode messages = sent.path("messages");
-        assertEquals(compressed(9), messages.get(0).path("content").textValue());
-        assertEquals(doc(9), messages.get(1).path("content").get(0).path("text").textValue(), "assistant kept");
+        assertEquals(compressed(18), messages.get(0).path("content").textValue());
+        assertEquals(doc(18), messages.get(1).path("content").get(0).path("text").textValue(), "assistant kept");
         assertEquals(doc(3), messages.get(1).path("content").get(1).path("input").path("q").textValue());
-        assertEquals(compressed(9), messages.get(2).path("content").get(0).path("content").textValue());
+        assertEquals(compressed(18), messages.get(2).path("content").get(0).path("content").textValue());
         assertEquals(QUESTION, messages.get(2).path("content").get(1).path("text").textValue());
     }
 
     @Test
     void thinkingBlocksCacheControlAndEveryOtherByteAreTheClients() throws Exception {
         String raw = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":1e2,\"temperature\":1.0,"
-                + "\"system\":[{\"type\":\"text\",\"text\":" + quoted(doc(9)) + "},{\"type\":\"text\",\"text\":"
+                + "\"system\":[{\"type\":\"text\",\"text\":" + quoted(doc(18)) + "},{\"type\":\"text\",\"text\":"
                 + quoted(doc(8)) + ",\"cache_control\":{\"type\":\"ephemeral\"}}],\"messages\":["
-                + "{\"role\":\"user\",\"content\":" + quoted(doc(9)) + "},"
-                + "{\"role\":\"assistant\",\"content\":[{\"type\":\"thinking\",\"thinking\":" + quoted(doc(9))
+                + "{\"role\":\"user\",\"content\":" + quoted(doc(18)) + "},"
+                + "{\"role\":\"assistant\",\"content\":[{\"type\":\"thinking\",\"thinking\":" + quoted(doc(18))
                 + ",\"signature\":\"EqQBCgIYAhIM\\/x+==\"},{\"type\":\"redacted_thinking\",\"data\":\"c2VjcmV0\"},"
                 + "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"f\",\"input\":{\"n\":2.50}}]},"
                 + "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_1\",\"content\":["
-                + "{\"type\":\"text\",\"text\":" + quoted(doc(9)) + "}]},{\"type\":\"text\",\"text\":\"caf\\u00e9?\"}]}]}";
+                + "{\"type\":\"text\",\"text\":" + quoted(doc(18)) + "}]},{\"type\":\"text\",\"text\":\"caf\\u00e9?\"}]}]}";
         given().contentType("application/json").header("anthropic-version", "2023-06-01")
                 .body(raw.getBytes(StandardCharsets.UTF_8)).post("/v1/messages")
                 .then().statusCode(200).header("x-compression-status", "applied");
-        String first = "\"system\":[{\"type\":\"text\",\"text\":" + quoted(doc(9)) + "}";
-        String userTurn = "{\"role\":\"user\",\"content\":" + quoted(doc(9)) + "}";
-        String toolText = "\"content\":[{\"type\":\"text\",\"text\":" + quoted(doc(9)) + "}]";
-        String expected = raw.replace(first, "\"system\":[{\"type\":\"text\",\"text\":" + quoted(compressed(9)) + "}")
-                .replace(userTurn, "{\"role\":\"user\",\"content\":" + quoted(compressed(9)) + "}")
-                .replace(toolText, "\"content\":[{\"type\":\"text\",\"text\":" + quoted(compressed(9)) + "}]");
+        String first = "\"system\":[{\"type\":\"text\",\"text\":" + quoted(doc(18)) + "}";
+        String userTurn = "{\"role\":\"user\",\"content\":" + quoted(doc(18)) + "}";
+        String toolText = "\"content\":[{\"type\":\"text\",\"text\":" + quoted(doc(18)) + "}]";
+        String expected = raw.replace(first, "\"system\":[{\"type\":\"text\",\"text\":" + quoted(compressed(18)) + "}")
+                .replace(userTurn, "{\"role\":\"user\",\"content\":" + quoted(compressed(18)) + "}")
+                .replace(toolText, "\"content\":[{\"type\":\"text\",\"text\":" + quoted(compressed(18)) + "}]");
         assertEquals(expected, receivedBody(), "thinking, signatures, cache_control blocks, numbers untouched");
     }
 
@@ -157,7 +157,7 @@ class AnthropicCompressionTest {
         upstream.stubFor(WireMock.post("/anthropic/v1/messages").willReturn(aResponse().withStatus(200)
                 .withHeader("content-type", "text/event-stream").withBody(sse)));
         MessageCreateParams params = MessageCreateParams.builder().model("claude-sonnet-4-5").maxTokens(64)
-                .system(doc(9)).addUserMessage(QUESTION).build();
+                .system(doc(18)).addUserMessage(QUESTION).build();
         var raw = client.messages().withRawResponse().createStreaming(params);
         assertEquals(List.of("applied"), raw.headers().values("x-compression-status"));
         try (StreamResponse<RawMessageStreamEvent> stream = raw.parse()) {
@@ -178,7 +178,7 @@ class AnthropicCompressionTest {
                 .withHeader("content-type", "application/json").withBody("{\"type\":\"error\",\"error\":{\"type\":"
                         + "\"invalid_request_error\",\"message\":\"max_tokens: too large\"}}")));
         MessageCreateParams params = MessageCreateParams.builder().model("claude-sonnet-4-5").maxTokens(64)
-                .system(doc(9)).addUserMessage(QUESTION).build();
+                .system(doc(18)).addUserMessage(QUESTION).build();
         BadRequestException e = assertThrows(BadRequestException.class, () -> client.messages().create(params));
         assertTrue(e.getMessage().contains("max_tokens: too large"), e.getMessage());
     }

@@ -75,7 +75,7 @@ class AzureDeploymentsTest {
                 .willReturn(aResponse().withStatus(200).withHeader("content-type", "application/json")
                         .withBody(COMPLETION)));
         HttpResponseFor<ChatCompletion> raw = client.chat().completions().withRawResponse().create(
-                ChatCompletionCreateParams.builder().model("prod-chat").addSystemMessage(doc(9))
+                ChatCompletionCreateParams.builder().model("prod-chat").addSystemMessage(doc(16))
                         .addUserMessage("Which one ships first?").build());
         assertEquals("Monday.", raw.parse().choices().get(0).message().content().orElseThrow());
         assertEquals(List.of("applied"), raw.headers().values("x-compression-status"));
@@ -85,7 +85,7 @@ class AzureDeploymentsTest {
         assertEquals("2024-10-21", requests.get(0).queryParameter("api-version").firstValue());
         assertEquals("azure-key-123", requests.get(0).getHeader("api-key"));
         var sent = new ObjectMapper().readTree(requests.get(0).getBodyAsString());
-        assertEquals(compressed(9), sent.path("messages").get(0).path("content").textValue());
+        assertEquals(compressed(16), sent.path("messages").get(0).path("content").textValue());
     }
 
     @Test
@@ -94,14 +94,14 @@ class AzureDeploymentsTest {
                 aResponse().withStatus(200).withHeader("content-type", "application/json").withBody("{}")));
         upstream.stubFor(WireMock.post(urlPathEqualTo("/openai/deployments/other/completions")).willReturn(
                 aResponse().withStatus(200).withHeader("content-type", "application/json").withBody("{}")));
-        String responses = "{\"instructions\":" + quoted(doc(9)) + ",\"input\":\"Which one?\"}";
+        String responses = "{\"instructions\":" + quoted(doc(16)) + ",\"input\":\"Which one?\"}";
         given().contentType("application/json").body(responses)
                 .post("/openai/deployments/prod-chat/responses?api-version=2025-03-01-preview")
                 .then().statusCode(200).header("x-compression-status", equalTo("applied"))
                 .header("x-compression-saved-usd", org.hamcrest.Matchers.not("0"));
         upstream.verify(postRequestedFor(urlEqualTo(
                 "/openai/deployments/prod-chat/responses?api-version=2025-03-01-preview")));
-        given().contentType("application/json").body("{\"prompt\":" + quoted(doc(9) + " Which one?") + "}")
+        given().contentType("application/json").body("{\"prompt\":" + quoted(doc(16) + " Which one?") + "}")
                 .post("/openai/deployments/other/completions?api-version=2024-10-21")
                 .then().statusCode(200).header("x-compression-status", startsWith("applied; price-unknown"));
     }

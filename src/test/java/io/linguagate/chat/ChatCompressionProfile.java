@@ -10,6 +10,10 @@ import java.util.Map;
  * A gateway with a tiny BERT-shaped model whose keep probabilities make outcomes computable by hand: "ship" .9,
  * "notes" .8, "Monday" .95, "." .6, "we" .2, "will" .3, "on" .15, every other token .1. Texts of 20+ tokens are
  * compressed (the production default, 200, would need very long test messages).
+ *
+ * <p>Test classes sharing this profile share one running gateway, hence one segment cache: each class compresses
+ * docs of its own sizes (ChatCompressionTest 9-13, RealContentTest 14-15, AzureDeploymentsTest 16,
+ * ResponsesAndCompletionsTest 17, AnthropicCompressionTest 18) so that no test finds another's text cached.
  */
 public class ChatCompressionProfile implements QuarkusTestProfile {
 

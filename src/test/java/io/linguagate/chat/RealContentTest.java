@@ -145,11 +145,11 @@ class RealContentTest {
     @Test
     void onlyCompressedStringsChangeEveryOtherByteIsTheClients() throws Exception {
         String raw = "{ \"model\" : \"gpt-4o-mini\", \"temperature\": 1.0, \"top_p\": 2.50, \"n\": 1e0,\n"
-                + "  \"messages\": [ {\"role\": \"system\", \"content\": " + quoted(doc(9)) + "},\n"
+                + "  \"messages\": [ {\"role\": \"system\", \"content\": " + quoted(doc(15)) + "},\n"
                 + "    {\"role\": \"user\", \"content\": \"caf\\u00e9 \\/ \\ud83d\\ude00 ok?\"} ],\n"
                 + "  \"compression\": {\"rate\": 0.5}, \"metadata\": {\"k\": \"\\u0041\"} }";
         post(raw).then().statusCode(200).header("x-compression-status", "applied");
-        String expected = raw.replace(quoted(doc(9)), quoted(compressed(9)))
+        String expected = raw.replace(quoted(doc(15)), quoted(compressed(15)))
                 .replace("  \"compression\": {\"rate\": 0.5}, ", "  ");
         assertEquals(expected, receivedBody());
     }
@@ -188,11 +188,11 @@ class RealContentTest {
 
     @Test
     void aLargeCodeBlockDoesNotUseUpTheBudgetOfTheProseAroundIt() throws Exception {
-        String code = "```python\n" + "def ship(notes):\n    return [n for n in notes if n.day == 'Monday']\n".repeat(12)
+        String code = "```python\n" + "def ship(notes):\n    return [n for n in notes if n.day == 'Monday']\n".repeat(6)
                 + "```";
-        String system = doc(9) + "\n" + code + "\n" + doc(9);
+        String system = doc(14) + "\n" + code + "\n" + doc(14);
         post(body("system", system)).then().statusCode(200).header("x-compression-status", "applied");
         // Each prose part is judged at its own rate, as if the block were not there; the block is verbatim.
-        assertEquals(compressed(9) + "\n" + code + "\n" + compressed(9), sentText(1));
+        assertEquals(compressed(14) + "\n" + code + "\n" + compressed(14), sentText(1));
     }
 }

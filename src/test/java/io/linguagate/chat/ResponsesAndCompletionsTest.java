@@ -85,13 +85,13 @@ class ResponsesAndCompletionsTest {
     }
 
     private static ResponseCreateParams conversation() {
-        return ResponseCreateParams.builder().model("gpt-4o-mini").instructions(doc(9)).inputOfResponse(List.of(
+        return ResponseCreateParams.builder().model("gpt-4o-mini").instructions(doc(17)).inputOfResponse(List.of(
                 ResponseInputItem.ofEasyInputMessage(EasyInputMessage.builder().role(EasyInputMessage.Role.USER)
-                        .content(doc(9)).build()),
+                        .content(doc(17)).build()),
                 ResponseInputItem.ofEasyInputMessage(EasyInputMessage.builder().role(EasyInputMessage.Role.ASSISTANT)
-                        .content(doc(9)).build()),
+                        .content(doc(17)).build()),
                 ResponseInputItem.ofFunctionCallOutput(ResponseInputItem.FunctionCallOutput.builder()
-                        .callId("call_1").output(doc(9)).build()),
+                        .callId("call_1").output(doc(17)).build()),
                 ResponseInputItem.ofEasyInputMessage(EasyInputMessage.builder().role(EasyInputMessage.Role.USER)
                         .content(QUESTION).build())))
                 .build();
@@ -107,11 +107,11 @@ class ResponsesAndCompletionsTest {
         assertEquals(List.of("applied"), raw.headers().values("x-compression-status"));
 
         JsonNode sent = received("/v1/responses");
-        assertEquals(compressed(9), sent.path("instructions").textValue());
+        assertEquals(compressed(17), sent.path("instructions").textValue());
         JsonNode input = sent.path("input");
-        assertEquals(compressed(9), input.get(0).path("content").textValue());
-        assertEquals(doc(9), input.get(1).path("content").textValue(), "assistant turns are kept");
-        assertEquals(compressed(9), input.get(2).path("output").textValue());
+        assertEquals(compressed(17), input.get(0).path("content").textValue());
+        assertEquals(doc(17), input.get(1).path("content").textValue(), "assistant turns are kept");
+        assertEquals(compressed(17), input.get(2).path("output").textValue());
         assertEquals(QUESTION, input.get(3).path("content").textValue());
     }
 
@@ -149,22 +149,22 @@ class ResponsesAndCompletionsTest {
     void responsesBodyChangesOnlyInCompressedStrings() {
         upstream.stubFor(WireMock.post("/v1/responses").willReturn(aResponse().withStatus(200)
                 .withHeader("content-type", "application/json").withBody(RESPONSE)));
-        String raw = "{\"model\":\"gpt-4o-mini\",\"instructions\":" + quoted(doc(9)) + ",\"previous_response_id\":"
+        String raw = "{\"model\":\"gpt-4o-mini\",\"instructions\":" + quoted(doc(17)) + ",\"previous_response_id\":"
                 + "\"resp_0\",\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"json_schema\",\"name\":\"a\","
-                + "\"schema\":{\"type\":\"object\",\"description\":" + quoted(doc(9)) + "}}},\"tools\":[{\"type\":"
-                + "\"function\",\"name\":\"f\",\"description\":" + quoted(doc(9)) + ",\"parameters\":{}}],"
+                + "\"schema\":{\"type\":\"object\",\"description\":" + quoted(doc(17)) + "}}},\"tools\":[{\"type\":"
+                + "\"function\",\"name\":\"f\",\"description\":" + quoted(doc(17)) + ",\"parameters\":{}}],"
                 + "\"input\":[{\"type\":\"reasoning\",\"id\":\"rs_1\",\"encrypted_content\":\"gAAAA\\/x==\","
-                + "\"summary\":[]},{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":" + quoted(doc(9))
+                + "\"summary\":[]},{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":" + quoted(doc(17))
                 + "},{\"type\":\"input_image\",\"image_url\":\"https://x.test/i.png\"}]},{\"role\":\"user\","
                 + "\"content\":\"caf\\u00e9?\"}],\"compression\":{\"rate\":0.5}}";
         given().contentType("application/json").body(raw.getBytes(StandardCharsets.UTF_8)).post("/v1/responses")
                 .then().statusCode(200).header("x-compression-status", "applied");
         String sent = new String(upstream.findAll(postRequestedFor(urlEqualTo("/v1/responses"))).get(0).getBody(),
                 StandardCharsets.UTF_8);
-        String instructions = "\"instructions\":" + quoted(doc(9));
-        String part = "{\"type\":\"input_text\",\"text\":" + quoted(doc(9)) + "}";
-        String expected = raw.replace(instructions, "\"instructions\":" + quoted(compressed(9)))
-                .replace(part, "{\"type\":\"input_text\",\"text\":" + quoted(compressed(9)) + "}")
+        String instructions = "\"instructions\":" + quoted(doc(17));
+        String part = "{\"type\":\"input_text\",\"text\":" + quoted(doc(17)) + "}";
+        String expected = raw.replace(instructions, "\"instructions\":" + quoted(compressed(17)))
+                .replace(part, "{\"type\":\"input_text\",\"text\":" + quoted(compressed(17)) + "}")
                 .replace(",\"compression\":{\"rate\":0.5}", "");
         assertEquals(expected, sent, "schemas, tool descriptions, reasoning items and the question untouched");
     }
@@ -194,7 +194,7 @@ class ResponsesAndCompletionsTest {
                 .withHeader("content-type", "application/json").withBody("""
                         {"id":"cmpl-1","object":"text_completion","created":1700000000,"model":"gpt-3.5-turbo-instruct",
                          "choices":[{"text":" Monday.","index":0,"logprobs":null,"finish_reason":"stop"}]}""")));
-        String prompt = doc(9) + " " + QUESTION;
+        String prompt = doc(17) + " " + QUESTION;
         HttpResponseFor<Completion> raw = client.completions().withRawResponse().create(CompletionCreateParams.builder()
                 .model("gpt-3.5-turbo-instruct").prompt(prompt).maxTokens(5).build());
         assertEquals(" Monday.", raw.parse().choices().get(0).text());
