@@ -52,6 +52,25 @@ public interface CompressionConfig {
     @WithDefault("2s")
     Duration timeout();
 
+    /**
+     * Requests whose compression may wait for or run on the model at once; beyond, a request is forwarded at once
+     * uncompressed ({@code skipped:busy}), as is one whose predicted finish is past its timeout.
+     */
+    @WithDefault("8")
+    int maxQueue();
+
+    /**
+     * After a compression timed out (the request went upstream uncompressed), the work may go on for this long to
+     * fill the cache for the next request with the same text ({@code 0}: stop it at once); past it, it stops at its
+     * next batch.
+     */
+    @WithDefault("30s")
+    Duration behindBudget();
+
+    /** Timed-out compressions allowed to go on at once (see {@code behind-budget}); others are stopped. */
+    @WithDefault("1")
+    int maxBehind();
+
     /** Compressed segments remembered (LRU), so a repeated system prompt costs no inference. */
     @WithDefault("2000")
     int cacheSize();

@@ -9,6 +9,7 @@ import io.linguagate.model.ModelService;
 import io.linguagate.observability.CompressionMetrics;
 import io.linguagate.plan.ChatCompressor;
 import io.linguagate.plan.ChatOutcome;
+import io.linguagate.plan.CompressionTicket;
 import io.linguagate.plan.InvalidSegmentException;
 import io.linguagate.plan.InvalidSettingException;
 import io.linguagate.plan.RequestSettings;
@@ -23,6 +24,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
@@ -45,6 +47,8 @@ public class RequestCompression {
     private final TargetEncodings encodings;
     private final PriceTable prices;
     private final CompressionMetrics metrics;
+    /** Timed-out compressions still running to fill the cache. */
+    private final Semaphore behindSlots;
 
     RequestCompression(CompressionConfig config, ChatCompressor compressor, ModelService models,
             TargetEncodings encodings, PriceTable prices, CompressionMetrics metrics) {
@@ -54,6 +58,7 @@ public class RequestCompression {
         this.encodings = encodings;
         this.prices = prices;
         this.metrics = metrics;
+        this.behindSlots = new Semaphore(Math.max(0, config.maxBehind()));
     }
 
     /**
@@ -88,15 +93,17 @@ public class RequestCompression {
         Encoding encoding = encodings.forModel(model);
         Promise<Buffer> body = Promise.promise();
         AtomicBoolean decided = new AtomicBoolean();
+        long timeoutMillis = Math.max(1, config.timeout().toMillis());
+        CompressionTicket ticket = new CompressionTicket(start + timeoutMillis * 1_000_000L);
         CancellableWork<ChatOutcome> work = CancellableWork.start(ctx.vertx(), () -> compressor.compress(
-                surface.shape(), root, settings, encoding.getName(), TargetEncodings.counter(encoding)));
-        long timer = ctx.vertx().setTimer(Math.max(1, config.timeout().toMillis()), id -> {
+                surface.shape(), root, settings, encoding.getName(), TargetEncodings.counter(encoding), ticket));
+        long timer = ctx.vertx().setTimer(timeoutMillis, id -> {
             if (decided.compareAndSet(false, true)) {
-                // Its result would be thrown away: stop it before its next model batch, freeing the model.
-                work.cancel();
+                boolean behind = goOnBehind(ctx, work);
                 LOG.warnf("Compression (%s) took longer than linguagate.compression.timeout (%d ms); forwarded "
-                        + "uncompressed", surface.shape().surface(), config.timeout().toMillis());
-                report(ctx, surface, ChatOutcome.unchanged("failed-open:timeout", 0), start);
+                        + "uncompressed%s", surface.shape().surface(), timeoutMillis, behind
+                        ? ", the work goes on to fill the cache (linguagate.compression.behind-budget)" : "");
+                report(ctx, surface, ChatOutcome.unchanged("failed-open:timeout", ticket.originalTokens()), start);
                 body.complete(untouched);
             }
         });
@@ -119,11 +126,35 @@ public class RequestCompression {
                     } else {
                         LOG.warnf("Compression (%s) failed, forwarded uncompressed: %s", surface.shape().surface(),
                                 done.cause().toString());
-                        report(ctx, surface, ChatOutcome.unchanged("failed-open:error", 0), start);
+                        report(ctx, surface, ChatOutcome.unchanged("failed-open:error", ticket.originalTokens()),
+                                start);
                         body.complete(untouched);
                     }
                 });
         return body.future();
+    }
+
+    /**
+     * Compress-behind: timed-out work whose result the next request with the same text would use goes on, within
+     * {@code behind-budget} and while fewer than {@code max-behind} such jobs run, and fills the segment cache;
+     * otherwise (or past the budget) it stops before its next model batch, freeing the model.
+     *
+     * @return whether the work goes on
+     */
+    private boolean goOnBehind(RoutingContext ctx, CancellableWork<ChatOutcome> work) {
+        long budget = config.behindBudget().toMillis();
+        if (budget <= 0 || !behindSlots.tryAcquire()) {
+            work.cancel();
+            metrics.behind("stopped");
+            return false;
+        }
+        long stop = ctx.vertx().setTimer(budget, id -> work.cancel());
+        work.future().onComplete(done -> {
+            ctx.vertx().cancelTimer(stop);
+            behindSlots.release();
+            metrics.behind(done.succeeded() ? "cached" : "stopped");
+        });
+        return true;
     }
 
     /** The client's bytes without the gateway's own field and tags (only those bytes change). */

@@ -33,6 +33,10 @@ final class SettingsValidator {
         v.atLeast("linguagate.compression.last-user-min-tokens", compression.lastUserMinTokens(), 0);
         v.atLeast("linguagate.compression.cache-size", compression.cacheSize(), 0);
         v.positive("linguagate.compression.timeout", compression.timeout());
+        v.atLeast("linguagate.compression.max-queue", compression.maxQueue(), 1);
+        v.atLeast("linguagate.compression.max-behind", compression.maxBehind(), 0);
+        v.atLeast("linguagate.compression.behind-budget", compression.behindBudget().toMillis(), 0);
+        v.atLeast("linguagate.compression.json.min-string-tokens", compression.json().minStringTokens(), 1);
         v.atLeast("linguagate.model.concurrent-inferences", model.concurrentInferences(), 1);
         model.maxBatchSize().ifPresent(n -> v.atLeast("linguagate.model.max-batch-size", n, 1));
         model.intraOpThreads().ifPresent(n -> v.atLeast("linguagate.model.intra-op-threads", n, 1));

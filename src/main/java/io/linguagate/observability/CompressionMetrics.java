@@ -43,4 +43,13 @@ public class CompressionMetrics {
                     .tag("surface", surface).tag("model", model).register(registry).increment(savedUsd.doubleValue());
         }
     }
+
+    /**
+     * A compression that timed out: {@code cached} (it went on and filled the cache), {@code stopped} (stopped at its
+     * next batch: no room behind, or past the budget), counted as {@code linguagate.compression.behind}.
+     */
+    public void behind(String outcome) {
+        Counter.builder("linguagate.compression.behind").description("Timed-out compressions, by what became of them")
+                .tag("outcome", outcome).register(registry).increment();
+    }
 }

@@ -32,8 +32,11 @@ public class ChatCompressor {
     private final ModelService models;
     private final SegmentCache cache;
     private final CountCache counts;
+    private final InferenceQueue queue;
 
-    ChatCompressor(CompressionConfig config, ModelService models, SegmentCache cache, CountCache counts) {
+    ChatCompressor(CompressionConfig config, ModelService models, SegmentCache cache, CountCache counts,
+            InferenceQueue queue) {
+        this.queue = queue;
         this.config = config;
         this.policy = new MessagePolicy(config);
         this.models = models;
@@ -49,7 +52,7 @@ public class ChatCompressor {
      * @throws InvalidSegmentException on a malformed {@code <llmlingua>} tag (the client's error: 400)
      */
     public ChatOutcome compress(RequestShape shape, JsonNode root, RequestSettings settings, String encodingName,
-            TargetTokenCounter exactCounter) {
+            TargetTokenCounter exactCounter, CompressionTicket ticket) {
         if (!settings.enabled()) {
             return ChatOutcome.unchanged("disabled", 0);
         }
@@ -57,6 +60,7 @@ public class ChatCompressor {
         List<Integer> textCounts = new ArrayList<>();
         List<TextSlot> slots = policy.plan(shape.texts(root), settings, counter, textCounts);
         int original = textCounts.stream().mapToInt(Integer::intValue).sum();
+        ticket.counted(original);
         slots = applyTargetToken(slots, textCounts, settings.targetToken());
         List<String> force = new ArrayList<>();
         force.add("\n");
@@ -105,7 +109,13 @@ public class ChatCompressor {
                         original);
             }
             Llmlingua2Compressor compressor = model.compressor(encodingName, exactCounter);
-            List<CompressionResult> results = compressor.compressAll(jobs);
+            long chars = jobs.stream().flatMap(j -> j.contexts().stream()).mapToLong(String::length).sum();
+            List<CompressionResult> results;
+            try {
+                results = queue.run(chars, ticket.deadlineNanos(), () -> compressor.compressAll(jobs));
+            } catch (InferenceQueue.BusyException busy) {
+                return ChatOutcome.unchanged("skipped:busy", original);
+            }
             for (Pending p : pending) {
                 String assembled = p.planned.assemble(results.subList(p.firstJob, p.firstJob + p.jobCount));
                 outputs[p.slot] = keepEdges(p.planned.stripped(), assembled);

@@ -17,19 +17,36 @@ import java.util.concurrent.TimeUnit;
 @Singleton
 public class ScriptedChatCompressor extends ChatCompressor {
 
-    public enum Mode { REAL, STUCK, BROKEN }
+    /**
+     * REAL; STUCK before anything (no count); STUCK_ON_MODEL after planning and counting, waiting for the model (the
+     * real work then goes on once released); BROKEN.
+     */
+    public enum Mode { REAL, STUCK, STUCK_ON_MODEL, BROKEN }
 
     public static volatile Mode mode = Mode.REAL;
     /** Released by the test once it has seen the timed-out answer; a stuck call then ends. */
     public static volatile CountDownLatch unstick = new CountDownLatch(1);
 
-    ScriptedChatCompressor(CompressionConfig config, ModelService models, SegmentCache cache, CountCache counts) {
-        super(config, models, cache, counts);
+    ScriptedChatCompressor(CompressionConfig config, ModelService models, SegmentCache cache, CountCache counts,
+            InferenceQueue queue) {
+        super(config, models, cache, counts, new InferenceQueue(8, 1, null) {
+            @Override
+            public <T> T run(long chars, long deadlineNanos, java.util.function.Supplier<T> work) {
+                if (mode == Mode.STUCK_ON_MODEL) {
+                    try {
+                        unstick.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        throw new io.linguagate.lingua.CompressionCancelledException();
+                    }
+                }
+                return super.run(chars, Long.MAX_VALUE, work); // (its deadline has passed by then: run anyway)
+            }
+        });
     }
 
     @Override
     public ChatOutcome compress(RequestShape shape, JsonNode root, RequestSettings settings, String encodingName,
-            TargetTokenCounter counter) {
+            TargetTokenCounter counter, CompressionTicket ticket) {
         switch (mode) {
             case STUCK -> {
                 try {
@@ -37,11 +54,11 @@ public class ScriptedChatCompressor extends ChatCompressor {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                return super.compress(shape, root, settings, encodingName, counter);
+                return super.compress(shape, root, settings, encodingName, counter, ticket);
             }
             case BROKEN -> throw new IllegalStateException("simulated compressor failure");
             default -> {
-                return super.compress(shape, root, settings, encodingName, counter);
+                return super.compress(shape, root, settings, encodingName, counter, ticket);
             }
         }
     }
