@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Compresses the texts of one chat request: plans which texts to compress ({@link MessagePolicy}), plans each as one
@@ -33,6 +34,7 @@ public class ChatCompressor {
     private final SegmentCache cache;
     private final CountCache counts;
     private final InferenceQueue queue;
+    private final InFlightTexts inFlight = new InFlightTexts();
 
     ChatCompressor(CompressionConfig config, ModelService models, SegmentCache cache, CountCache counts,
             InferenceQueue queue) {
@@ -71,56 +73,79 @@ public class ChatCompressor {
         String[] outputs = new String[slots.size()];
         List<Pending> pending = new ArrayList<>();
         List<CompressionJob> jobs = new ArrayList<>();
+        List<Shared> shared = new ArrayList<>();
+        List<Pending> claimed = new ArrayList<>();
         int hits = 0;
         int worked = 0;
-        for (int i = 0; i < slots.size(); i++) {
-            TextSlot slot = slots.get(i);
-            if (slot.treatment() == TextSlot.Treatment.KEEP && !slot.text().contains(TAG_START)) {
-                continue;
-            }
-            // A hit returns what inference would: compression is deterministic for a text and its plan's inputs.
-            // Looked up before planning, so a hit costs no scan of the text.
-            // (Treatment and rate in one number: KEEP in (0, 1], COMPRESS in (1, 2], COMPRESS_HEAD in (2, 3].)
-            String key = SegmentCache.key(slot.text(), slot.treatment().ordinal() + slot.rate(), force, encodingName);
-            Optional<String> cached = cache.get(key);
-            if (cached.isPresent()) {
-                outputs[i] = cached.get();
-                hits++;
+        try {
+            for (int i = 0; i < slots.size(); i++) {
+                TextSlot slot = slots.get(i);
+                if (slot.treatment() == TextSlot.Treatment.KEEP && !slot.text().contains(TAG_START)) {
+                    continue;
+                }
+                // A hit returns what inference would: compression is deterministic for a text and its plan's
+                // inputs. Looked up before planning, so a hit costs no scan of the text.
+                // (Treatment and rate in one number: KEEP in (0, 1], COMPRESS in (1, 2], COMPRESS_HEAD in (2, 3].)
+                String key = SegmentCache.key(slot.text(), slot.treatment().ordinal() + slot.rate(), force,
+                        encodingName);
+                Optional<String> cached = cache.get(key);
+                if (cached.isPresent()) {
+                    outputs[i] = cached.get();
+                    hits++;
+                    worked++;
+                    continue;
+                }
+                CompletableFuture<String> mine = new CompletableFuture<>();
+                CompletableFuture<String> owner = inFlight.claim(key, mine);
+                if (owner != null) { // the same text is being compressed for another request: share its result
+                    shared.add(new Shared(i, owner));
+                    worked++;
+                    continue;
+                }
+                PlannedText planned = plan(slot, rules);
+                Pending claim = new Pending(i, key, planned, jobs.size(), 0, mine);
+                claimed.add(claim);
+                if (!planned.hasWork()) {
+                    outputs[i] = planned.stripped();
+                    continue; // (abandoned below: nothing was compressed, nothing to share)
+                }
                 worked++;
-                continue;
+                List<CompressionJob> slotJobs = planned.jobs(force);
+                pending.add(new Pending(i, key, planned, jobs.size(), slotJobs.size(), mine));
+                jobs.addAll(slotJobs);
             }
-            PlannedText planned = plan(slot, rules);
-            if (!planned.hasWork()) {
-                outputs[i] = planned.stripped();
-                continue;
+            if (worked == 0) {
+                return unchangedTexts(slots, outputs, textCounts, counter, original);
             }
-            worked++;
-            List<CompressionJob> slotJobs = planned.jobs(force);
-            pending.add(new Pending(i, key, planned, jobs.size(), slotJobs.size()));
-            jobs.addAll(slotJobs);
+            if (!jobs.isEmpty()) {
+                ClassifierModel model = models.ready().orElse(null);
+                if (model == null) {
+                    return ChatOutcome.unchanged(models.configured() ? "skipped:model-loading" : "skipped:no-model",
+                            original);
+                }
+                Llmlingua2Compressor compressor = model.compressor(encodingName, exactCounter);
+                long chars = jobs.stream().flatMap(j -> j.contexts().stream()).mapToLong(String::length).sum();
+                List<CompressionResult> results;
+                try {
+                    results = queue.run(chars, ticket.deadlineNanos(), () -> compressor.compressAll(jobs));
+                } catch (InferenceQueue.BusyException busy) {
+                    return ChatOutcome.unchanged("skipped:busy", original);
+                }
+                for (Pending p : pending) {
+                    String assembled = p.planned.assemble(results.subList(p.firstJob, p.firstJob + p.jobCount));
+                    outputs[p.slot] = keepEdges(p.planned.stripped(), assembled);
+                    cache.put(p.key, outputs[p.slot]);
+                    inFlight.finish(p.key, p.shared, outputs[p.slot]);
+                }
+            }
+        } finally {
+            claimed.forEach(c -> inFlight.abandon(c.key, c.shared)); // no-op for the finished ones
         }
-        if (worked == 0) {
-            return unchangedTexts(slots, outputs, textCounts, counter, original);
-        }
-        if (!jobs.isEmpty()) {
-            ClassifierModel model = models.ready().orElse(null);
-            if (model == null) {
-                return ChatOutcome.unchanged(models.configured() ? "skipped:model-loading" : "skipped:no-model",
-                        original);
-            }
-            Llmlingua2Compressor compressor = model.compressor(encodingName, exactCounter);
-            long chars = jobs.stream().flatMap(j -> j.contexts().stream()).mapToLong(String::length).sum();
-            List<CompressionResult> results;
-            try {
-                results = queue.run(chars, ticket.deadlineNanos(), () -> compressor.compressAll(jobs));
-            } catch (InferenceQueue.BusyException busy) {
-                return ChatOutcome.unchanged("skipped:busy", original);
-            }
-            for (Pending p : pending) {
-                String assembled = p.planned.assemble(results.subList(p.firstJob, p.firstJob + p.jobCount));
-                outputs[p.slot] = keepEdges(p.planned.stripped(), assembled);
-                cache.put(p.key, outputs[p.slot]);
-            }
+        for (Shared s : shared) {
+            String output = InFlightTexts.await(s.owner);
+            outputs[s.slot] = output != null ? output : plan(slots.get(s.slot), rules).stripped();
+            // Another request's work is as good as a cache hit; a repeat within this request is this request's miss.
+            hits += output != null && claimed.stream().noneMatch(c -> c.shared == s.owner) ? 1 : 0;
         }
         String cacheState = jobs.isEmpty() ? "hit" : hits == 0 ? "miss" : "partial";
         Written compressed = write(slots, outputs, textCounts, counter);
@@ -233,8 +258,16 @@ public class ChatCompressor {
     private record Written(int tokens, Map<String, String> edits) {
     }
 
-    /** A text waiting for the model: its slot, cache key, plan, and its jobs' place in the batch. */
-    private record Pending(int slot, String key, PlannedText planned, int firstJob, int jobCount) {
+    /**
+     * A text this request compresses: its slot, cache key, plan, its jobs' place in the batch, and the future that
+     * shares its result with concurrent requests for the same text.
+     */
+    private record Pending(int slot, String key, PlannedText planned, int firstJob, int jobCount,
+            CompletableFuture<String> shared) {
+    }
+
+    /** A text another request is compressing right now: this one waits for that result. */
+    private record Shared(int slot, CompletableFuture<String> owner) {
     }
 
     /** The compressed core keeps the segment's own leading and trailing whitespace, so joins never glue words. */

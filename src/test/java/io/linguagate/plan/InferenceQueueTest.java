@@ -75,13 +75,18 @@ class InferenceQueueTest {
             int n = i;
             Thread t = new Thread(() -> queue.run(1, in(10_000), () -> {
                 order.add(n);
-                sleepy(30);
+                sleepy(100); // long enough for all four to be queued behind it
                 order.add(n);
                 return null;
             }));
             threads.add(t);
             t.start();
-            Thread.sleep(10); // arrival order
+            // Arrival order: the next one comes once this one is in the queue (admitted, then waiting its turn).
+            long until = System.currentTimeMillis() + 5_000;
+            while (queue.depth() < i + 1 && System.currentTimeMillis() < until) {
+                Thread.sleep(1);
+            }
+            Thread.sleep(20);
         }
         for (Thread t : threads) {
             t.join(5_000);

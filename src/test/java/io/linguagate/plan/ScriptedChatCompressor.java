@@ -24,6 +24,8 @@ public class ScriptedChatCompressor extends ChatCompressor {
     public enum Mode { REAL, STUCK, STUCK_ON_MODEL, BROKEN }
 
     public static volatile Mode mode = Mode.REAL;
+    /** Compression work that reached the model's queue. */
+    public static final java.util.concurrent.atomic.AtomicInteger modelRuns = new java.util.concurrent.atomic.AtomicInteger();
     /** Released by the test once it has seen the timed-out answer; a stuck call then ends. */
     public static volatile CountDownLatch unstick = new CountDownLatch(1);
 
@@ -32,6 +34,7 @@ public class ScriptedChatCompressor extends ChatCompressor {
         super(config, models, cache, counts, new InferenceQueue(8, 1, null) {
             @Override
             public <T> T run(long chars, long deadlineNanos, java.util.function.Supplier<T> work) {
+                modelRuns.incrementAndGet();
                 if (mode == Mode.STUCK_ON_MODEL) {
                     try {
                         unstick.await(30, TimeUnit.SECONDS);
