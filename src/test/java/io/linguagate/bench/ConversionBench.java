@@ -52,14 +52,36 @@ import javax.management.openmbean.CompositeData;
  */
 public final class ConversionBench {
 
-    private record Size(String name, String modelType, int layers, int hidden, int heads, int intermediate, int vocab,
+    /** The shape of a random checkpoint ({@link #writeCheckpoint}); also used by {@code GpuBench}. */
+    public record Size(String name, String modelType, int layers, int hidden, int heads, int intermediate, int vocab,
             int positions, int types, int pad, double eps) {
+
+        /** bert-base, xlmr-large or bge-small. */
+        public static Size named(String name) {
+            return switch (name) {
+                case "bert-base" -> BERT_BASE;
+                case "xlmr-large" -> XLMR_LARGE;
+                case "bge-small" -> BGE_SMALL;
+                default -> throw new IllegalArgumentException("unknown size " + name
+                        + " (bert-base, xlmr-large, bge-small)");
+            };
+        }
+
+        /** Weights and biases of the encoder and head (embeddings included). */
+        public long parameters() {
+            long layer = 4L * (hidden * (long) hidden + hidden) + 2L * hidden * (long) intermediate + intermediate
+                    + hidden + 4L * hidden;
+            return (vocab + positions + types) * (long) hidden + 2L * hidden + layers * layer + 2L * hidden + 2;
+        }
     }
 
-    private static final Size BERT_BASE = new Size("bert-base", "bert", 12, 768, 12, 3072, 119_647, 512, 2, 0,
+    public static final Size BERT_BASE = new Size("bert-base", "bert", 12, 768, 12, 3072, 119_647, 512, 2, 0,
             1e-12);
-    private static final Size XLMR_LARGE = new Size("xlmr-large", "xlm-roberta", 24, 1024, 16, 4096, 250_102, 514, 1,
+    public static final Size XLMR_LARGE = new Size("xlmr-large", "xlm-roberta", 24, 1024, 16, 4096, 250_102, 514, 1,
             1, 1e-5);
+    /** BAAI/bge-small-en-v1.5's shape (12 layers, hidden 384, 12 heads, intermediate 1536, vocab 30,522 + 100). */
+    public static final Size BGE_SMALL = new Size("bge-small", "bert", 12, 384, 12, 1536, 30_622, 512, 2, 0,
+            1e-12);
 
     private ConversionBench() {
     }
@@ -139,8 +161,11 @@ public final class ConversionBench {
 
     // ---------------------------------------------------------------------------------------------------------
 
-    /** Streams a random checkpoint to disk; returns the safetensors file's size. */
-    private static long writeCheckpoint(Size s, Path dir) throws IOException {
+    /**
+     * Streams a random checkpoint ({@code config.json} + {@code model.safetensors}, fixed seeds) to {@code dir};
+     * returns the safetensors file's size.
+     */
+    public static long writeCheckpoint(Size s, Path dir) throws IOException {
         Files.createDirectories(dir);
         ObjectNode cfg = new ObjectMapper().createObjectNode();
         cfg.put("model_type", s.modelType()).put("hidden_size", s.hidden()).put("num_hidden_layers", s.layers())
