@@ -139,6 +139,11 @@ public final class ConversionBench {
 
     // ---------------------------------------------------------------------------------------------------------
 
+    /** Writes the random BERT-base-sized checkpoint to {@code dir} (PrecisionBench); returns the weights' size. */
+    public static long writeBertBase(Path dir) throws IOException {
+        return writeCheckpoint(BERT_BASE, dir);
+    }
+
     /** Streams a random checkpoint to disk; returns the safetensors file's size. */
     private static long writeCheckpoint(Size s, Path dir) throws IOException {
         Files.createDirectories(dir);

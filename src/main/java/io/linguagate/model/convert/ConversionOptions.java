@@ -16,7 +16,12 @@ public record ConversionOptions(Precision precision, boolean fused, ExternalData
     public enum Precision {
         FP32,
         /** Half the size; on CPU ONNX Runtime computes most ops in float32 anyway (casts inserted). */
-        FP16
+        FP16,
+        /**
+         * Encoder Linear weights int8 (symmetric, per output channel), activations float32 quantized at run time
+         * (ONNX Runtime's com.microsoft DynamicQuantizeMatMul); word embeddings float16. For CPUs.
+         */
+        INT8
     }
 
     /** Where weights are stored. */

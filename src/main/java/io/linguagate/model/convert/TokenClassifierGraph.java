@@ -53,21 +53,33 @@ public final class TokenClassifierGraph {
     public static final String ATTENTION_MASK = "attention_mask";
     public static final String TOKEN_TYPE_IDS = "token_type_ids";
     public static final String LOGITS = "logits";
+    /** The minimum of the exact GELU, {@code x * Phi(x)} at x = -0.7518: no GELU output is below it. */
+    static final float GELU_MIN = -0.17f;
 
     private final Checkpoint checkpoint;
     private final CheckpointConfig config;
     private final ConversionOptions options;
     private final DataType t;
+    /** {@link Precision#INT8}: Linear weights int8, activations float32 quantized at run time. */
+    private final boolean int8;
+    /** Experiment switches (int8 only), read once: DynamicQuantizeLinear + MatMulInteger instead of DQMM. */
+    private final boolean matMulInteger = Boolean.getBoolean("linguagate.convert.int8-matmul-integer");
+    private final boolean fp32Embeddings = Boolean.getBoolean("linguagate.convert.int8-fp32-embeddings");
+    private final boolean perTensor = Boolean.getBoolean("linguagate.convert.int8-per-tensor");
+    private final List<String> keepFloat = List.of(System.getProperty("linguagate.convert.int8-keep-float", "")
+            .split("\\|")).stream().filter(k -> !k.isEmpty()).toList();
     private final GraphProto.Builder graph = GraphProto.newBuilder();
     private final List<Initializer> initializers = new ArrayList<>();
     private final Set<String> initializerNames = new HashSet<>();
     private final ModelProto skeleton;
+    private final java.util.Map<String, QuantizedRows> quantizedInputs = new java.util.HashMap<>();
 
     private TokenClassifierGraph(Checkpoint checkpoint, ConversionOptions options) {
         this.checkpoint = checkpoint;
         this.config = checkpoint.config();
         this.options = options;
         this.t = options.precision() == Precision.FP16 ? DataType.FLOAT16 : DataType.FLOAT;
+        this.int8 = options.precision() == Precision.INT8;
         build();
         this.skeleton = model();
     }
@@ -121,7 +133,8 @@ public final class TokenClassifierGraph {
         String x = embeddings(hidden, bert);
         String mask = options.fused() ? fusedMask() : additiveMask();
         for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
-            x = options.fused() ? fusedLayer(layer, x, mask) : layer(layer, x, mask);
+            x = !options.fused() ? layer(layer, x, mask)
+                    : int8 ? fusedInt8Layer(layer, x, mask) : fusedLayer(layer, x, mask);
         }
         Checkpoint.Weight w = checkpoint.head("classifier.weight", CheckpointConfig.LABELS, hidden);
         Checkpoint.Weight b = checkpoint.head("classifier.bias", CheckpointConfig.LABELS);
@@ -135,12 +148,24 @@ public final class TokenClassifierGraph {
     }
 
     private String embeddings(int hidden, boolean bert) {
-        String word = weight(checkpoint.encoder("embeddings.word_embeddings.weight", config.vocabSize(), hidden));
+        Checkpoint.Weight wordTable = checkpoint.encoder("embeddings.word_embeddings.weight", config.vocabSize(),
+                hidden);
+        // int8: the table (the largest tensor, a Gather not a MatMul) is stored as float16 and its rows cast back.
+        boolean halfTable = int8 && !fp32Embeddings;
+        String word = wordTable.name();
+        if (halfTable) {
+            add(Initializer.checkpoint(word, wordTable, DataType.FLOAT16));
+        } else {
+            weight(wordTable);
+        }
         String pos = weight(checkpoint.encoder("embeddings.position_embeddings.weight",
                 config.maxPositionEmbeddings(), hidden));
         Checkpoint.Weight typeTable = checkpoint.encoder("embeddings.token_type_embeddings.weight",
                 config.typeVocabSize(), hidden);
         String words = op("Gather", "/embeddings/word", List.of(word, INPUT_IDS), intAttr("axis", 0));
+        if (halfTable) {
+            words = op("Cast", "/embeddings/word_float", List.of(words), intAttr("to", DataType.FLOAT.getNumber()));
+        }
         String positions;
         String types;
         if (bert) {
@@ -219,7 +244,8 @@ public final class TokenClassifierGraph {
         String inter = dense(n + "/intermediate/dense", x1, p + "intermediate.dense", hidden,
                 config.intermediateSize());
         String act = gelu(n + "/intermediate/gelu", inter);
-        String out = dense(n + "/output/dense", act, p + "output.dense", config.intermediateSize(), hidden);
+        String out = dense(n + "/output/dense", act, p + "output.dense", config.intermediateSize(), hidden,
+                GELU_MIN);
         return layerNorm(n + "/output/LayerNorm", op("Add", n + "/output/residual", out, x1), p + "output.LayerNorm",
                 hidden);
     }
@@ -268,6 +294,190 @@ public final class TokenClassifierGraph {
         return skipLayerNorm(n + "/output/SkipLayerNorm", down, x1, p + "output", hidden);
     }
 
+    /**
+     * The fused layer with int8 weights: the input quantized once (DynamicQuantizeLinear) feeds QAttention (packed
+     * int8 Q/K/V projection and attention), the other three Linears are DynamicQuantizeMatMul; their biases go to
+     * SkipLayerNormalization and BiasGelu as in the float fused graph.
+     */
+    private String fusedInt8Layer(int i, String x, String mask) {
+        int hidden = config.hiddenSize();
+        int inter = config.intermediateSize();
+        String p = "encoder.layer." + i + ".";
+        String n = "/encoder/layer." + i;
+        Checkpoint.Weight[] w = new Checkpoint.Weight[3];
+        Checkpoint.Weight[] b = new Checkpoint.Weight[3];
+        String[] parts = {"query", "key", "value"};
+        for (int j = 0; j < 3; j++) {
+            w[j] = checkpoint.encoder(p + "attention.self." + parts[j] + ".weight", hidden, hidden);
+            b[j] = checkpoint.encoder(p + "attention.self." + parts[j] + ".bias", hidden);
+        }
+        String qkv = p + "attention.self.qkv.weight_packed";
+        String qkvValues = qkv + "_quantized";
+        add(Initializer.int8(qkvValues, new long[] {hidden, 3L * hidden}, () -> {
+            byte[] packed = new byte[hidden * 3 * hidden];
+            for (int j = 0; j < 3; j++) {
+                float[] f = w[j].floats();
+                Int8Weights.quantizeTransposed(f, hidden, hidden, Int8Weights.scales(w[j].name(), f, hidden, hidden),
+                        packed, 3 * hidden, j * hidden);
+            }
+            return packed;
+        }));
+        String qkvScale = qkv + "_scale";
+        add(Initializer.computed(qkvScale, DataType.FLOAT, new long[] {3L * hidden}, () -> {
+            float[] packed = new float[3 * hidden];
+            for (int j = 0; j < 3; j++) {
+                float[] f = w[j].floats();
+                System.arraycopy(Int8Weights.scales(w[j].name(), f, hidden, hidden), 0, packed, j * hidden, hidden);
+            }
+            return packed;
+        }));
+        String qkvZero = qkv + "_zero_point";
+        add(Initializer.int8(qkvZero, new long[] {3L * hidden}, () -> new byte[3 * hidden]));
+        String qkvBias = p + "attention.self.qkv.bias_packed";
+        add(Initializer.computed(qkvBias, DataType.FLOAT, new long[] {3L * hidden}, () -> {
+            float[] packed = new float[3 * hidden];
+            for (int j = 0; j < 3; j++) {
+                System.arraycopy(b[j].floats(), 0, packed, j * hidden, hidden);
+            }
+            return packed;
+        }));
+        String[] q = quantizeLinear(n + "/attention/self/input_quantized", x);
+        String attention = contrib("QAttention", n + "/attention/self/QAttention",
+                List.of(q[0], qkvValues, qkvBias, q[1], qkvScale, mask, q[2], qkvZero),
+                intAttr("num_heads", config.numAttentionHeads()));
+        String projected = dynamicQuantizeMatMul(n + "/attention/output/dense/DynamicQuantizeMatMul", attention,
+                quantized(checkpoint.encoder(p + "attention.output.dense.weight", hidden, hidden)));
+        String x1 = skipLayerNorm(n + "/attention/output/SkipLayerNorm", projected, x, p + "attention.output",
+                hidden);
+        String up = dynamicQuantizeMatMul(n + "/intermediate/dense/DynamicQuantizeMatMul", x1,
+                quantized(checkpoint.encoder(p + "intermediate.dense.weight", inter, hidden)));
+        String act = contrib("BiasGelu", n + "/intermediate/BiasGelu",
+                List.of(up, weight(checkpoint.encoder(p + "intermediate.dense.bias", inter))));
+        String down = dynamicQuantizeMatMul(n + "/output/dense/DynamicQuantizeMatMul", act,
+                quantized(checkpoint.encoder(p + "output.dense.weight", hidden, inter)));
+        return skipLayerNorm(n + "/output/SkipLayerNorm", down, x1, p + "output", hidden);
+    }
+
+    /**
+     * {@code x} [batch, sequence, width] as uint8 rows [batch * sequence, width], each row with its own scale:
+     * {@code max|row| / 127}, zero point 128 (symmetric). Per row, not per tensor: one token with huge activations
+     * (BERT's [SEP], punctuation) would otherwise take the resolution of every other token in the batch, and each
+     * token's result would depend on what else is in the batch. Computed once per tensor (Q, K, V share it).
+     */
+    private QuantizedRows quantizedRows(String x, int width) {
+        QuantizedRows cached = quantizedInputs.get(x);
+        if (cached != null) {
+            return cached;
+        }
+        String n = x + "/quantized_rows";
+        String rows = op("Reshape", n + "/flat", x, int64Vector("/const/rows_of_" + width, -1, width));
+        String max = op("ReduceMax", n + "/max_abs", List.of(op("Abs", n + "/abs", rows)), intsAttr("axes", 1),
+                intAttr("keepdims", 0));
+        String scale = op("Max", n + "/scale", op("Div", n + "/scale_raw", max, scalar("/const/int8_max", 127f)),
+                scalar("/const/smallest_scale", 1e-20f));
+        if (!initializerNames.contains("/const/uint8_128")) {
+            add(Initializer.uint8("/const/uint8_128", new long[0], (byte) 128));
+        }
+        String zeros = op("Expand", n + "/zero_points", "/const/uint8_128", op("Shape", n + "/rows", scale));
+        String values = op("QuantizeLinear", n, List.of(rows, scale, zeros), intAttr("axis", 0));
+        String columnScale = op("Unsqueeze", n + "/scale_column", scale, int64Vector("/const/axes_1", 1));
+        QuantizedRows q = new QuantizedRows(values, columnScale, "/const/uint8_128");
+        quantizedInputs.put(x, q);
+        return q;
+    }
+
+    /**
+     * Rows of {@code x + shift} (never negative: {@code -shift} is a lower bound of {@code x}) as uint8 with zero
+     * point 0 and per-row scale {@code max(row) / 255}: all 256 levels for a skewed input such as GELU's output,
+     * twice the resolution of the symmetric form. The caller takes {@code shift * colsum(W)} back out of the bias.
+     */
+    private QuantizedRows shiftedRows(String x, int width, float shift) {
+        String n = x + "/shifted_rows";
+        String shifted = op("Add", n + "/shifted", x, scalar("/const/gelu_shift", shift));
+        String rows = op("Reshape", n + "/flat", shifted, int64Vector("/const/rows_of_" + width, -1, width));
+        String max = op("ReduceMax", n + "/max", List.of(rows), intsAttr("axes", 1), intAttr("keepdims", 0));
+        String scale = op("Max", n + "/scale", op("Div", n + "/scale_raw", max, scalar("/const/uint8_max", 255f)),
+                scalar("/const/smallest_scale", 1e-20f));
+        if (!initializerNames.contains("/const/uint8_0")) {
+            add(Initializer.uint8("/const/uint8_0", new long[0], (byte) 0));
+        }
+        String zeros = op("Expand", n + "/zero_points", "/const/uint8_0", op("Shape", n + "/rows", scale));
+        String values = op("QuantizeLinear", n, List.of(rows, scale, zeros), intAttr("axis", 0));
+        String columnScale = op("Unsqueeze", n + "/scale_column", scale, int64Vector("/const/axes_1", 1));
+        return new QuantizedRows(values, columnScale, "/const/uint8_0");
+    }
+
+    /** uint8 rows [M, width], their scales [M, 1] and the (scalar) zero point. */
+    private record QuantizedRows(String values, String scale, String zeroPoint) {
+    }
+
+    /** [batch, sequence, width] from the input's shape, for int8 Linear outputs computed as [rows, width]. */
+    private String batchSequenceShape(int width) {
+        String name = "/shape/batch_sequence_" + width;
+        if (!initializerNames.contains(name) && graph.getNodeList().stream().noneMatch(nd -> nd.getName().equals(name))) {
+            String inputShape = batchSequence();
+            node("", "Concat", List.of(name), List.of(inputShape, int64Vector("/const/width_" + width, width)),
+                    intAttr("axis", 0));
+        }
+        return name;
+    }
+
+    private String batchSequence() {
+        String name = "/shape/batch_sequence";
+        if (graph.getNodeList().stream().noneMatch(nd -> nd.getName().equals(name))) {
+            op("Shape", name, INPUT_IDS);
+        }
+        return name;
+    }
+
+    /** {@code x W} with int8 {@code W}, no bias. */
+    private String dynamicQuantizeMatMul(String name, String x, Quantized w) {
+        return contrib("DynamicQuantizeMatMul", name, List.of(x, w.values(), w.scale(), w.zeroPoint()));
+    }
+
+    /** DynamicQuantizeLinear: {@code x} as uint8 with its scale and zero point (outputs name, _scale, _zero_point). */
+    private String[] quantizeLinear(String name, String x) {
+        String[] outputs = {name, name + "_scale", name + "_zero_point"};
+        node("", "DynamicQuantizeLinear", List.of(outputs), List.of(x));
+        return outputs;
+    }
+
+    /**
+     * Experiment: the standard-op form, DynamicQuantizeLinear + MatMulInteger (int32) + Cast + Mul by
+     * {@code x_scale * w_scale} + Add bias.
+     */
+    private String matMulInteger(String name, String x, Quantized w, String bias) {
+        String[] q = quantizeLinear(name + "/input_quantized", x);
+        String integer = op("MatMulInteger", name + "/MatMulInteger", q[0], w.values(), q[2], w.zeroPoint());
+        String f = op("Cast", name + "/Cast", List.of(integer), intAttr("to", DataType.FLOAT.getNumber()));
+        String scale = op("Mul", name + "/scale", q[1], w.scale());
+        return op("Add", name + "/Add", op("Mul", name + "/Mul", f, scale), bias);
+    }
+
+    /** The int8 form of a Linear weight: values [in, out], per-column scale [out] and zero point [out]. */
+    private record Quantized(String values, String scale, String zeroPoint) {
+    }
+
+    /** Adds the int8 initializers of Linear weight {@code w [out, in]} (see {@link Int8Weights}). */
+    private Quantized quantized(Checkpoint.Weight w) {
+        long[] shape = w.tensor().shape();
+        int out = (int) shape[0];
+        int in = (int) shape[1];
+        String values = w.name() + "_quantized";
+        add(Initializer.int8(values, new long[] {in, out}, () -> {
+            float[] f = w.floats();
+            byte[] q = new byte[out * in];
+            Int8Weights.quantizeTransposed(f, out, in, Int8Weights.scales(w.name(), f, out, in), q, out, 0);
+            return q;
+        }));
+        String scale = w.name() + "_scale";
+        add(Initializer.computed(scale, DataType.FLOAT, new long[] {out},
+                () -> Int8Weights.scales(w.name(), w.floats(), out, in)));
+        String zeroPoint = w.name() + "_zero_point";
+        add(Initializer.int8(zeroPoint, new long[] {out}, () -> new byte[out]));
+        return new Quantized(values, scale, zeroPoint);
+    }
+
     /** {@code LayerNorm(input + skip + dense.bias)} in one contrib op. */
     private String skipLayerNorm(String name, String input, String skip, String module, int hidden) {
         String gamma = weight(checkpoint.encoder(module + ".LayerNorm.weight", hidden));
@@ -279,6 +489,57 @@ public final class TokenClassifierGraph {
 
     /** {@code x W^T + b} for a PyTorch Linear with weight [out, in]. */
     private String dense(String name, String x, String module, int in, int out) {
+        return dense(name, x, module, in, out, Float.NaN);
+    }
+
+    /**
+     * As {@link #dense(String, String, String, int, int)}; int8: {@code lowerBound}, when not NaN, is a value no
+     * input element goes below (GELU's minimum), so the rows are quantized asymmetrically (see
+     * {@link #shiftedRows}).
+     */
+    private String dense(String name, String x, String module, int in, int out, float lowerBound) {
+        if (int8 && keepFloat.stream().noneMatch(module::endsWith)) {
+            Checkpoint.Weight weight = checkpoint.encoder(module + ".weight", out, in);
+            Quantized w = quantized(weight);
+            Checkpoint.Weight bias = checkpoint.encoder(module + ".bias", out);
+            if (!Float.isNaN(lowerBound) && !perTensor && !matMulInteger) {
+                QuantizedRows q = shiftedRows(x, in, -lowerBound);
+                String y = contrib("MatMulIntegerToFloat", name + "/MatMulIntegerToFloat",
+                        List.of(q.values(), w.values(), q.scale(), w.scale(), q.zeroPoint(), w.zeroPoint()));
+                String shiftedBias = bias.name() + "_shifted";
+                float shift = -lowerBound;
+                add(Initializer.computed(shiftedBias, DataType.FLOAT, new long[] {out}, () -> {
+                    // (x + c) W = x W + c * colsum(W): take the constant back out through the bias, with the
+                    // weights as quantized (the sum the integer GEMM really computes).
+                    float[] f = weight.floats();
+                    float[] scales = Int8Weights.scales(weight.name(), f, out, in);
+                    float[] b = bias.floats();
+                    for (int o = 0; o < out; o++) {
+                        long sum = 0;
+                        float inverse = 1f / scales[o];
+                        for (int i = 0; i < in; i++) {
+                            sum += Int8Weights.quantize(f[o * in + i] * inverse);
+                        }
+                        b[o] = (float) (b[o] - (double) shift * scales[o] * sum);
+                    }
+                    return b;
+                }));
+                return op("Add", name + "/Add", op("Reshape", name + "/Reshape", y, batchSequenceShape(out)),
+                        shiftedBias);
+            }
+            String b = weight(bias);
+            if (matMulInteger) {
+                return matMulInteger(name, x, w, b);
+            }
+            if (perTensor) {
+                return contrib("DynamicQuantizeMatMul", name + "/DynamicQuantizeMatMul",
+                        List.of(x, w.values(), w.scale(), w.zeroPoint(), b));
+            }
+            QuantizedRows q = quantizedRows(x, in);
+            String y = contrib("MatMulIntegerToFloat", name + "/MatMulIntegerToFloat",
+                    List.of(q.values(), w.values(), q.scale(), w.scale(), q.zeroPoint(), w.zeroPoint()));
+            return op("Add", name + "/Add", op("Reshape", name + "/Reshape", y, batchSequenceShape(out)), b);
+        }
         String w = transposed(checkpoint.encoder(module + ".weight", out, in));
         String b = weight(checkpoint.encoder(module + ".bias", out));
         return op("Add", name + "/Add", op("MatMul", name + "/MatMul", x, w), b);
@@ -389,7 +650,14 @@ public final class TokenClassifierGraph {
 
     private String node(String domain, String type, String output, List<String> inputs,
             AttributeProto... attributes) {
-        NodeProto.Builder n = NodeProto.newBuilder().setOpType(type).setName(output).addOutput(output)
+        node(domain, type, List.of(output), inputs, attributes);
+        return output;
+    }
+
+    /** A node with several outputs, named after the first. */
+    private void node(String domain, String type, List<String> outputs, List<String> inputs,
+            AttributeProto... attributes) {
+        NodeProto.Builder n = NodeProto.newBuilder().setOpType(type).setName(outputs.get(0)).addAllOutput(outputs)
                 .addAllInput(inputs);
         if (!domain.isEmpty()) {
             n.setDomain(domain);
@@ -398,7 +666,6 @@ public final class TokenClassifierGraph {
             n.addAttribute(a);
         }
         graph.addNode(n);
-        return output;
     }
 
     private static AttributeProto intAttr(String name, long value) {
@@ -449,7 +716,7 @@ public final class TokenClassifierGraph {
                 .addMetadataProps(meta("precision", options.precision().name().toLowerCase(java.util.Locale.ROOT)))
                 .addMetadataProps(meta("fused", Boolean.toString(options.fused())))
                 .setGraph(graph);
-        if (options.fused()) {
+        if (options.fused() || int8) {
             m.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(CONTRIB).setVersion(CONTRIB_OPSET));
         }
         return m.build();
