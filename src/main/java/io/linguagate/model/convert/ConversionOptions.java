@@ -5,8 +5,8 @@ import java.util.Objects;
 /**
  * How {@link CheckpointConverter} writes the ONNX graph.
  *
- * @param precision    float32 (default) or float16 weights and arithmetic; inputs stay int64, logits float32
- * @param fused        use ONNX Runtime's contrib operators (com.microsoft Attention, SkipLayerNormalization,
+ * @param precision    float32 (default), float16, or int8 weights; inputs stay int64, logits float32
+ * @param fused        (fp32, fp16) use ONNX Runtime's contrib operators (com.microsoft Attention, SkipLayerNormalization,
  *                     BiasGelu) instead of standard ONNX ops; the graph then runs only on ONNX Runtime
  * @param externalData whether weights go into {@code <model>.onnx_data} next to the model file
  */
@@ -18,8 +18,10 @@ public record ConversionOptions(Precision precision, boolean fused, ExternalData
         /** Half the size; on CPU ONNX Runtime computes most ops in float32 anyway (casts inserted). */
         FP16,
         /**
-         * Encoder Linear weights int8 (symmetric, per output channel), activations float32 quantized at run time
-         * (ONNX Runtime's com.microsoft DynamicQuantizeMatMul); word embeddings float16. For CPUs.
+         * For CPUs: the encoder's Linear weights (Q/K/V, attention output, FFN in and out) int8, symmetric per output
+         * channel; their inputs quantized per token at run time (QuantizeLinear, then ONNX Runtime's com.microsoft
+         * MatMulIntegerToFloat); the word-embedding table float16; LayerNorms, position and type embeddings and the
+         * classifier head float32. Standard layout only (not {@code fused}).
          */
         INT8
     }
@@ -37,6 +39,10 @@ public record ConversionOptions(Precision precision, boolean fused, ExternalData
     public ConversionOptions {
         Objects.requireNonNull(precision, "precision");
         Objects.requireNonNull(externalData, "externalData");
+        if (precision == Precision.INT8 && fused && !Boolean.getBoolean("linguagate.convert.int8-fused")) {
+            throw new IllegalArgumentException("int8 is written with standard ops and MatMulIntegerToFloat; "
+                    + "fused applies to fp32 and fp16 only");
+        }
     }
 
     /** fp32, standard ONNX ops, external data only when needed. */
