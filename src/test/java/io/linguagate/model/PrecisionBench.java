@@ -66,8 +66,7 @@ public final class PrecisionBench {
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--batch" -> batch = Integer.parseInt(args[++i]);
                 case "--sizes" -> sizes = ints(args[++i]);
-                case "--rates" -> rates = Arrays.stream(args[++i].trim().split("\\s+"))
-                        .mapToDouble(Double::parseDouble).toArray();
+                case "--rates" -> rates = doubles(args[++i]);
                 case "--runs" -> fixedRuns = Integer.parseInt(args[++i]);
                 case "--memory" -> memory = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
@@ -233,42 +232,27 @@ public final class PrecisionBench {
         hf.close();
     }
 
-    /** {@code fp32}, {@code int8}, {@code int8+fused}, ...; {@code +mmi}: the int8 MatMulInteger form (experiment). */
+    /** {@code fp32}, {@code int8}, {@code fp16}, {@code fp32+fused}, {@code int8+external}, ... */
     static CheckpointConverter.Result convert(Path checkpoint, Path onnx, String spec) {
         ConversionOptions o = ConversionOptions.defaults();
-        boolean mmi = false;
-        boolean fp32Table = false;
-        String keep = "";
-        boolean perTensor = false;
         for (String part : spec.split("\\+")) {
-            if (part.startsWith("keep=")) {
-                keep = part.substring(5);
-                continue;
-            }
-            switch (part) {
-                case "fp32" -> o = o.withPrecision(ConversionOptions.Precision.FP32);
-                case "fp16" -> o = o.withPrecision(ConversionOptions.Precision.FP16);
-                case "int8" -> o = o.withPrecision(ConversionOptions.Precision.INT8);
-                case "fused" -> o = o.withFused(true);
-                case "external" -> o = o.withExternalData(ConversionOptions.ExternalData.ALWAYS);
-                case "mmi" -> mmi = true;
-                case "pt" -> perTensor = true;
-                case "f32emb" -> fp32Table = true;
+            o = switch (part) {
+                case "fp32" -> o.withPrecision(ConversionOptions.Precision.FP32);
+                case "fp16" -> o.withPrecision(ConversionOptions.Precision.FP16);
+                case "int8" -> o.withPrecision(ConversionOptions.Precision.INT8);
+                case "fused" -> o.withFused(true);
+                case "external" -> o.withExternalData(ConversionOptions.ExternalData.ALWAYS);
                 default -> throw new IllegalArgumentException("unknown precision part " + part + " in " + spec);
-            }
+            };
         }
-        System.setProperty("linguagate.convert.int8-matmul-integer", Boolean.toString(mmi));
-        System.setProperty("linguagate.convert.int8-fp32-embeddings", Boolean.toString(fp32Table));
-        System.setProperty("linguagate.convert.int8-keep-float", keep);
-        System.setProperty("linguagate.convert.int8-per-tensor", Boolean.toString(perTensor));
-        try {
-            return CheckpointConverter.convert(checkpoint, onnx, o);
-        } finally {
-            System.clearProperty("linguagate.convert.int8-matmul-integer");
-            System.clearProperty("linguagate.convert.int8-fp32-embeddings");
-            System.clearProperty("linguagate.convert.int8-keep-float");
-            System.clearProperty("linguagate.convert.int8-per-tensor");
-        }
+        return CheckpointConverter.convert(checkpoint, onnx, o);
+    }
+
+    /** Space-separated numbers; {@code none} or blank for none. */
+    private static double[] doubles(String list) {
+        String l = list.trim();
+        return l.isEmpty() || l.equals("none") ? new double[0]
+                : Arrays.stream(l.split("\\s+")).mapToDouble(Double::parseDouble).toArray();
     }
 
     /** Space-separated integers; {@code none} or blank for none. */
@@ -279,7 +263,7 @@ public final class PrecisionBench {
     }
 
     private static String dirName(String spec) {
-        return spec.replace('+', '-').replace('=', '-').replace('|', '-');
+        return spec.replace('+', '-');
     }
 
     /** A session as the gateway opens one on CPU (ClassifierModelLoader). */

@@ -6,8 +6,9 @@ import java.util.Objects;
  * How {@link CheckpointConverter} writes the ONNX graph.
  *
  * @param precision    float32 (default), float16, or int8 weights; inputs stay int64, logits float32
- * @param fused        (fp32, fp16) use ONNX Runtime's contrib operators (com.microsoft Attention, SkipLayerNormalization,
- *                     BiasGelu) instead of standard ONNX ops; the graph then runs only on ONNX Runtime
+ * @param fused        fp32 and fp16 only: use ONNX Runtime's contrib operators (com.microsoft Attention,
+ *                     SkipLayerNormalization, BiasGelu) instead of standard ONNX ops; the graph then runs only on
+ *                     ONNX Runtime (an int8 graph always does: MatMulIntegerToFloat is a contrib op)
  * @param externalData whether weights go into {@code <model>.onnx_data} next to the model file
  */
 public record ConversionOptions(Precision precision, boolean fused, ExternalData externalData) {
@@ -39,7 +40,7 @@ public record ConversionOptions(Precision precision, boolean fused, ExternalData
     public ConversionOptions {
         Objects.requireNonNull(precision, "precision");
         Objects.requireNonNull(externalData, "externalData");
-        if (precision == Precision.INT8 && fused && !Boolean.getBoolean("linguagate.convert.int8-fused")) {
+        if (precision == Precision.INT8 && fused) {
             throw new IllegalArgumentException("int8 is written with standard ops and MatMulIntegerToFloat; "
                     + "fused applies to fp32 and fp16 only");
         }

@@ -4,8 +4,8 @@ import io.linguagate.model.ModelLoadException;
 
 /**
  * Symmetric per-output-channel int8 quantization of a Linear weight, as ONNX Runtime's int8 kernels
- * (com.microsoft DynamicQuantizeMatMul, QAttention) consume it: for PyTorch's {@code W [out, in]} each output
- * channel {@code o} gets {@code scale[o] = max_i |W[o, i]| / 127} and zero point 0, and
+ * (com.microsoft MatMulIntegerToFloat, DynamicQuantizeMatMul) consume it: for PyTorch's {@code W [out, in]} each
+ * output channel {@code o} gets {@code scale[o] = max_i |W[o, i]| / 127} and zero point 0, and
  * {@code q[i, o] = round(W[o, i] / scale[o])} in [-127, 127], stored transposed ({@code [in, out]}, the MatMul
  * layout). Dequantized, {@code q * scale} is within {@code scale / 2} of every weight.
  */

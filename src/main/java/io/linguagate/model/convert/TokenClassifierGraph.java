@@ -15,8 +15,10 @@ import io.linguagate.model.convert.ConversionOptions.Precision;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -36,7 +38,9 @@ import java.util.Set;
  *
  * <p>Inputs {@code input_ids} and {@code attention_mask} (and {@code token_type_ids} for BERT) are int64
  * {@code [batch, sequence]}; output {@code logits} is float32. With {@link Precision#FP16} weights and activations
- * are float16 and Casts sit at the boundaries. The plain graph uses standard ONNX ops of opset 17 only; the fused
+ * are float16 and Casts sit at the boundaries. With {@link Precision#INT8} the six Linears of every layer are
+ * com.microsoft MatMulIntegerToFloat on int8 weights (per output channel) and per-token uint8 inputs, the word
+ * table is float16 (cast after the Gather), and everything else stays float32. The plain graph uses standard ONNX ops of opset 17 only; the fused
  * graph replaces attention, residual + LayerNorm and bias + GELU with ONNX Runtime's com.microsoft Attention,
  * SkipLayerNormalization and BiasGelu.
  *
@@ -62,17 +66,13 @@ public final class TokenClassifierGraph {
     private final DataType t;
     /** {@link Precision#INT8}: Linear weights int8, activations float32 quantized at run time. */
     private final boolean int8;
-    /** Experiment switches (int8 only), read once: DynamicQuantizeLinear + MatMulInteger instead of DQMM. */
-    private final boolean matMulInteger = Boolean.getBoolean("linguagate.convert.int8-matmul-integer");
-    private final boolean fp32Embeddings = Boolean.getBoolean("linguagate.convert.int8-fp32-embeddings");
-    private final boolean perTensor = Boolean.getBoolean("linguagate.convert.int8-per-tensor");
-    private final List<String> keepFloat = List.of(System.getProperty("linguagate.convert.int8-keep-float", "")
-            .split("\\|")).stream().filter(k -> !k.isEmpty()).toList();
     private final GraphProto.Builder graph = GraphProto.newBuilder();
     private final List<Initializer> initializers = new ArrayList<>();
     private final Set<String> initializerNames = new HashSet<>();
     private final ModelProto skeleton;
-    private final java.util.Map<String, QuantizedRows> quantizedInputs = new java.util.HashMap<>();
+    /** int8: quantized forms of Linear inputs (Q, K and V share theirs) and the shape tensors made so far. */
+    private final Map<String, QuantizedRows> quantizedInputs = new HashMap<>();
+    private final Set<String> shapes = new HashSet<>();
 
     private TokenClassifierGraph(Checkpoint checkpoint, ConversionOptions options) {
         this.checkpoint = checkpoint;
@@ -133,8 +133,7 @@ public final class TokenClassifierGraph {
         String x = embeddings(hidden, bert);
         String mask = options.fused() ? fusedMask() : additiveMask();
         for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
-            x = !options.fused() ? layer(layer, x, mask)
-                    : int8 ? fusedInt8Layer(layer, x, mask) : fusedLayer(layer, x, mask);
+            x = options.fused() ? fusedLayer(layer, x, mask) : layer(layer, x, mask);
         }
         Checkpoint.Weight w = checkpoint.head("classifier.weight", CheckpointConfig.LABELS, hidden);
         Checkpoint.Weight b = checkpoint.head("classifier.bias", CheckpointConfig.LABELS);
@@ -151,7 +150,7 @@ public final class TokenClassifierGraph {
         Checkpoint.Weight wordTable = checkpoint.encoder("embeddings.word_embeddings.weight", config.vocabSize(),
                 hidden);
         // int8: the table (the largest tensor, a Gather not a MatMul) is stored as float16 and its rows cast back.
-        boolean halfTable = int8 && !fp32Embeddings;
+        boolean halfTable = int8;
         String word = wordTable.name();
         if (halfTable) {
             add(Initializer.checkpoint(word, wordTable, DataType.FLOAT16));
@@ -295,70 +294,6 @@ public final class TokenClassifierGraph {
     }
 
     /**
-     * The fused layer with int8 weights: the input quantized once (DynamicQuantizeLinear) feeds QAttention (packed
-     * int8 Q/K/V projection and attention), the other three Linears are DynamicQuantizeMatMul; their biases go to
-     * SkipLayerNormalization and BiasGelu as in the float fused graph.
-     */
-    private String fusedInt8Layer(int i, String x, String mask) {
-        int hidden = config.hiddenSize();
-        int inter = config.intermediateSize();
-        String p = "encoder.layer." + i + ".";
-        String n = "/encoder/layer." + i;
-        Checkpoint.Weight[] w = new Checkpoint.Weight[3];
-        Checkpoint.Weight[] b = new Checkpoint.Weight[3];
-        String[] parts = {"query", "key", "value"};
-        for (int j = 0; j < 3; j++) {
-            w[j] = checkpoint.encoder(p + "attention.self." + parts[j] + ".weight", hidden, hidden);
-            b[j] = checkpoint.encoder(p + "attention.self." + parts[j] + ".bias", hidden);
-        }
-        String qkv = p + "attention.self.qkv.weight_packed";
-        String qkvValues = qkv + "_quantized";
-        add(Initializer.int8(qkvValues, new long[] {hidden, 3L * hidden}, () -> {
-            byte[] packed = new byte[hidden * 3 * hidden];
-            for (int j = 0; j < 3; j++) {
-                float[] f = w[j].floats();
-                Int8Weights.quantizeTransposed(f, hidden, hidden, Int8Weights.scales(w[j].name(), f, hidden, hidden),
-                        packed, 3 * hidden, j * hidden);
-            }
-            return packed;
-        }));
-        String qkvScale = qkv + "_scale";
-        add(Initializer.computed(qkvScale, DataType.FLOAT, new long[] {3L * hidden}, () -> {
-            float[] packed = new float[3 * hidden];
-            for (int j = 0; j < 3; j++) {
-                float[] f = w[j].floats();
-                System.arraycopy(Int8Weights.scales(w[j].name(), f, hidden, hidden), 0, packed, j * hidden, hidden);
-            }
-            return packed;
-        }));
-        String qkvZero = qkv + "_zero_point";
-        add(Initializer.int8(qkvZero, new long[] {3L * hidden}, () -> new byte[3 * hidden]));
-        String qkvBias = p + "attention.self.qkv.bias_packed";
-        add(Initializer.computed(qkvBias, DataType.FLOAT, new long[] {3L * hidden}, () -> {
-            float[] packed = new float[3 * hidden];
-            for (int j = 0; j < 3; j++) {
-                System.arraycopy(b[j].floats(), 0, packed, j * hidden, hidden);
-            }
-            return packed;
-        }));
-        String[] q = quantizeLinear(n + "/attention/self/input_quantized", x);
-        String attention = contrib("QAttention", n + "/attention/self/QAttention",
-                List.of(q[0], qkvValues, qkvBias, q[1], qkvScale, mask, q[2], qkvZero),
-                intAttr("num_heads", config.numAttentionHeads()));
-        String projected = dynamicQuantizeMatMul(n + "/attention/output/dense/DynamicQuantizeMatMul", attention,
-                quantized(checkpoint.encoder(p + "attention.output.dense.weight", hidden, hidden)));
-        String x1 = skipLayerNorm(n + "/attention/output/SkipLayerNorm", projected, x, p + "attention.output",
-                hidden);
-        String up = dynamicQuantizeMatMul(n + "/intermediate/dense/DynamicQuantizeMatMul", x1,
-                quantized(checkpoint.encoder(p + "intermediate.dense.weight", inter, hidden)));
-        String act = contrib("BiasGelu", n + "/intermediate/BiasGelu",
-                List.of(up, weight(checkpoint.encoder(p + "intermediate.dense.bias", inter))));
-        String down = dynamicQuantizeMatMul(n + "/output/dense/DynamicQuantizeMatMul", act,
-                quantized(checkpoint.encoder(p + "output.dense.weight", hidden, inter)));
-        return skipLayerNorm(n + "/output/SkipLayerNorm", down, x1, p + "output", hidden);
-    }
-
-    /**
      * {@code x} [batch, sequence, width] as uint8 rows [batch * sequence, width], each row with its own scale:
      * {@code max|row| / 127}, zero point 128 (symmetric). Per row, not per tensor: one token with huge activations
      * (BERT's [SEP], punctuation) would otherwise take the resolution of every other token in the batch, and each
@@ -414,44 +349,15 @@ public final class TokenClassifierGraph {
     /** [batch, sequence, width] from the input's shape, for int8 Linear outputs computed as [rows, width]. */
     private String batchSequenceShape(int width) {
         String name = "/shape/batch_sequence_" + width;
-        if (!initializerNames.contains(name) && graph.getNodeList().stream().noneMatch(nd -> nd.getName().equals(name))) {
-            String inputShape = batchSequence();
-            node("", "Concat", List.of(name), List.of(inputShape, int64Vector("/const/width_" + width, width)),
+        if (shapes.add(name)) {
+            String batchSequence = "/shape/batch_sequence";
+            if (shapes.add(batchSequence)) {
+                op("Shape", batchSequence, INPUT_IDS);
+            }
+            op("Concat", name, List.of(batchSequence, int64Vector("/const/width_" + width, width)),
                     intAttr("axis", 0));
         }
         return name;
-    }
-
-    private String batchSequence() {
-        String name = "/shape/batch_sequence";
-        if (graph.getNodeList().stream().noneMatch(nd -> nd.getName().equals(name))) {
-            op("Shape", name, INPUT_IDS);
-        }
-        return name;
-    }
-
-    /** {@code x W} with int8 {@code W}, no bias. */
-    private String dynamicQuantizeMatMul(String name, String x, Quantized w) {
-        return contrib("DynamicQuantizeMatMul", name, List.of(x, w.values(), w.scale(), w.zeroPoint()));
-    }
-
-    /** DynamicQuantizeLinear: {@code x} as uint8 with its scale and zero point (outputs name, _scale, _zero_point). */
-    private String[] quantizeLinear(String name, String x) {
-        String[] outputs = {name, name + "_scale", name + "_zero_point"};
-        node("", "DynamicQuantizeLinear", List.of(outputs), List.of(x));
-        return outputs;
-    }
-
-    /**
-     * Experiment: the standard-op form, DynamicQuantizeLinear + MatMulInteger (int32) + Cast + Mul by
-     * {@code x_scale * w_scale} + Add bias.
-     */
-    private String matMulInteger(String name, String x, Quantized w, String bias) {
-        String[] q = quantizeLinear(name + "/input_quantized", x);
-        String integer = op("MatMulInteger", name + "/MatMulInteger", q[0], w.values(), q[2], w.zeroPoint());
-        String f = op("Cast", name + "/Cast", List.of(integer), intAttr("to", DataType.FLOAT.getNumber()));
-        String scale = op("Mul", name + "/scale", q[1], w.scale());
-        return op("Add", name + "/Add", op("Mul", name + "/Mul", f, scale), bias);
     }
 
     /** The int8 form of a Linear weight: values [in, out], per-column scale [out] and zero point [out]. */
@@ -498,11 +404,11 @@ public final class TokenClassifierGraph {
      * {@link #shiftedRows}).
      */
     private String dense(String name, String x, String module, int in, int out, float lowerBound) {
-        if (int8 && keepFloat.stream().noneMatch(module::endsWith)) {
+        if (int8) {
             Checkpoint.Weight weight = checkpoint.encoder(module + ".weight", out, in);
             Quantized w = quantized(weight);
             Checkpoint.Weight bias = checkpoint.encoder(module + ".bias", out);
-            if (!Float.isNaN(lowerBound) && !perTensor && !matMulInteger) {
+            if (!Float.isNaN(lowerBound)) {
                 QuantizedRows q = shiftedRows(x, in, -lowerBound);
                 String y = contrib("MatMulIntegerToFloat", name + "/MatMulIntegerToFloat",
                         List.of(q.values(), w.values(), q.scale(), w.scale(), q.zeroPoint(), w.zeroPoint()));
@@ -528,13 +434,6 @@ public final class TokenClassifierGraph {
                         shiftedBias);
             }
             String b = weight(bias);
-            if (matMulInteger) {
-                return matMulInteger(name, x, w, b);
-            }
-            if (perTensor) {
-                return contrib("DynamicQuantizeMatMul", name + "/DynamicQuantizeMatMul",
-                        List.of(x, w.values(), w.scale(), w.zeroPoint(), b));
-            }
             QuantizedRows q = quantizedRows(x, in);
             String y = contrib("MatMulIntegerToFloat", name + "/MatMulIntegerToFloat",
                     List.of(q.values(), w.values(), q.scale(), w.scale(), q.zeroPoint(), w.zeroPoint()));
@@ -717,6 +616,7 @@ public final class TokenClassifierGraph {
                 .addMetadataProps(meta("fused", Boolean.toString(options.fused())))
                 .setGraph(graph);
         if (options.fused() || int8) {
+            // int8: MatMulIntegerToFloat is a com.microsoft op.
             m.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(CONTRIB).setVersion(CONTRIB_OPSET));
         }
         return m.build();
