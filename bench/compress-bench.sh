@@ -7,6 +7,7 @@ set -euo pipefail
 usage() {
     cat <<'EOF2'
 usage: bench/compress-bench.sh [bge-small|minilm] [--threads N] [--batch N] [--sizes "512 2048 ..."]
+       bench/compress-bench.sh [bge-small|minilm] --compare-precision [--precisions fp32,int8] [--bert-base]
 
   bge-small|minilm   benchmark model (default bge-small: 12 layers, hidden 384)
   --threads N        ONNX Runtime intra-op threads (default 2)
@@ -14,6 +15,13 @@ usage: bench/compress-bench.sh [bge-small|minilm] [--threads N] [--batch N] [--s
   --sizes LIST       input sizes in cl100k tokens (default "512 2048 8192 32768")
   --compare-shapes   CPU settings before vs after in one interleaved run (BatchShapeBench): padded batches
                      with denormals as they come, against equal-length batches with denormals flushed to zero
+  --compare-precision  the bench encoder turned back into a safetensors checkpoint and converted by the project's
+                     converter in each precision (PrecisionBench): interleaved timings (default sizes
+                     "512 2048 8192"), speed-up, file sizes, int8-vs-fp32 word-label agreement at rates
+                     0.33 / 0.5 / 0.7 on the README, then each precision's peak RSS in a JVM of its own
+  --precisions LIST  with --compare-precision: comma-separated, the first is the baseline (default fp32,int8)
+  --bert-base        with --compare-precision: a random-weight BERT-base-sized checkpoint (12 x 768, vocab
+                     119,647) instead of the bench encoder: timings, sizes and memory only (its labels are noise)
 EOF2
 }
 
@@ -21,13 +29,19 @@ MODEL=bge-small
 THREADS=2
 BATCH=8
 SIZES="512 2048 8192 32768"
+SIZES_SET=0
+PRECISIONS=fp32,int8
+CHECKPOINT=bench
 while [[ $# -gt 0 ]]; do
     case "$1" in
         bge-small|minilm) MODEL="$1" ;;
         --threads) THREADS="$2"; shift ;;
         --batch) BATCH="$2"; shift ;;
-        --sizes) SIZES="$2"; shift ;;
+        --sizes) SIZES="$2"; SIZES_SET=1; shift ;;
         --compare-shapes) BENCH_CLASS=io.linguagate.model.BatchShapeBench ;;
+        --compare-precision) BENCH_CLASS=io.linguagate.model.PrecisionBench ;;
+        --precisions) PRECISIONS="$2"; shift ;;
+        --bert-base) CHECKPOINT=bert-base ;;
         -h|--help) usage; exit 0 ;;
         *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -43,8 +57,22 @@ WORK=target/bench-model/.build
 # Classpath in an @argfile: ONNX Runtime 1.29.0 crashes the JVM when the command line is longer than ~4 KB.
 printf -- '-cp "%s"\n' "target/test-classes:target/classes:$(cat "$WORK/test-classpath.txt")" > "$WORK/bench-args"
 # The corpus is the project's README: real technical prose with lists, tables and code, repeated as needed.
+JAVA=("$JAVA_HOME/bin/java" -Xmx1g -XX:+UseG1GC --enable-native-access=ALL-UNNAMED
+    -Djava.util.logging.manager=org.jboss.logmanager.LogManager "@$WORK/bench-args")
+if [[ "${BENCH_CLASS:-}" == io.linguagate.model.PrecisionBench ]]; then
+    [[ "$SIZES_SET" -eq 1 ]] || SIZES="512 2048 8192"
+    ARGS=(--checkpoint "$CHECKPOINT" --threads "$THREADS" --batch "$BATCH" --sizes "$SIZES")
+    # A random checkpoint's labels are noise: no agreement table for it.
+    [[ "$CHECKPOINT" == bert-base ]] && ARGS+=(--rates none)
+    "${JAVA[@]/-Xmx1g/-Xmx2g}" "$BENCH_CLASS" "target/bench-model/$MODEL" README.md "${ARGS[@]}" \
+        --precisions "$PRECISIONS"
+    # Peak RSS per precision: each in a JVM of its own, the same compressions.
+    IFS=, read -ra EACH <<< "$PRECISIONS"
+    for p in "${EACH[@]}"; do
+        "${JAVA[@]}" "$BENCH_CLASS" "target/bench-model/$MODEL" README.md "${ARGS[@]}" --memory "$p"
+    done
+    exit 0
+fi
 # shellcheck disable=SC2086
-exec "$JAVA_HOME/bin/java" -Xmx1g -XX:+UseG1GC --enable-native-access=ALL-UNNAMED \
-    -Djava.util.logging.manager=org.jboss.logmanager.LogManager "@$WORK/bench-args" \
-    "${BENCH_CLASS:-io.linguagate.model.CompressionBench}" "target/bench-model/$MODEL" README.md "$THREADS" "$BATCH" \
-    $SIZES
+exec "${JAVA[@]}" "${BENCH_CLASS:-io.linguagate.model.CompressionBench}" "target/bench-model/$MODEL" README.md \
+    "$THREADS" "$BATCH" $SIZES

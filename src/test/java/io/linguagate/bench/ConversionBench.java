@@ -161,6 +161,11 @@ public final class ConversionBench {
 
     // ---------------------------------------------------------------------------------------------------------
 
+    /** Writes the random BERT-base-sized checkpoint to {@code dir} (PrecisionBench); returns the weights' size. */
+    public static long writeBertBase(Path dir) throws IOException {
+        return writeCheckpoint(BERT_BASE, dir);
+    }
+
     /**
      * Streams a random checkpoint ({@code config.json} + {@code model.safetensors}, fixed seeds) to {@code dir};
      * returns the safetensors file's size.

@@ -5,9 +5,10 @@ import java.util.Objects;
 /**
  * How {@link CheckpointConverter} writes the ONNX graph.
  *
- * @param precision    float32 (default) or float16 weights and arithmetic; inputs stay int64, logits float32
- * @param fused        use ONNX Runtime's contrib operators (com.microsoft Attention, SkipLayerNormalization,
- *                     BiasGelu) instead of standard ONNX ops; the graph then runs only on ONNX Runtime
+ * @param precision    float32 (default), float16, or int8 weights; inputs stay int64, logits float32
+ * @param fused        fp32 and fp16 only: use ONNX Runtime's contrib operators (com.microsoft Attention,
+ *                     SkipLayerNormalization, BiasGelu) instead of standard ONNX ops; the graph then runs only on
+ *                     ONNX Runtime (an int8 graph always does: MatMulIntegerToFloat is a contrib op)
  * @param externalData whether weights go into {@code <model>.onnx_data} next to the model file
  */
 public record ConversionOptions(Precision precision, boolean fused, ExternalData externalData) {
@@ -16,7 +17,14 @@ public record ConversionOptions(Precision precision, boolean fused, ExternalData
     public enum Precision {
         FP32,
         /** Half the size; on CPU ONNX Runtime computes most ops in float32 anyway (casts inserted). */
-        FP16
+        FP16,
+        /**
+         * For CPUs: the encoder's Linear weights (Q/K/V, attention output, FFN in and out) int8, symmetric per output
+         * channel; their inputs quantized per token at run time (QuantizeLinear, then ONNX Runtime's com.microsoft
+         * MatMulIntegerToFloat); the word-embedding table float16; LayerNorms, position and type embeddings and the
+         * classifier head float32. Standard layout only (not {@code fused}).
+         */
+        INT8
     }
 
     /** Where weights are stored. */
@@ -32,6 +40,10 @@ public record ConversionOptions(Precision precision, boolean fused, ExternalData
     public ConversionOptions {
         Objects.requireNonNull(precision, "precision");
         Objects.requireNonNull(externalData, "externalData");
+        if (precision == Precision.INT8 && fused) {
+            throw new IllegalArgumentException("int8 is written with standard ops and MatMulIntegerToFloat; "
+                    + "fused applies to fp32 and fp16 only");
+        }
     }
 
     /** fp32, standard ONNX ops, external data only when needed. */

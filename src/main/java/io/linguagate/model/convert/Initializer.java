@@ -38,6 +38,17 @@ abstract class Initializer {
         return new Computed(name, type, dims, () -> copy);
     }
 
+    /** Bytes computed on demand (int8 weights, zero points): {@code type} INT8, one byte per element. */
+    static Initializer int8(String name, long[] dims, Supplier<byte[]> values) {
+        return new Bytes(name, DataType.INT8, dims, values);
+    }
+
+    /** A small uint8 constant (an activation zero point). */
+    static Initializer uint8(String name, long[] dims, byte... values) {
+        byte[] copy = values.clone();
+        return new Bytes(name, DataType.UINT8, dims, () -> copy);
+    }
+
     /** A small int64 constant (axes, shapes, indices). */
     static Initializer int64(String name, long[] dims, long... values) {
         return new Int64(name, dims, values.clone());
@@ -69,6 +80,7 @@ abstract class Initializer {
             case FLOAT -> 4;
             case FLOAT16 -> 2;
             case INT64 -> 8;
+            case INT8, UINT8 -> 1;
             default -> throw new IllegalStateException(type.name());
         };
         return elements() * size;
@@ -125,6 +137,25 @@ abstract class Initializer {
                         + " elements");
             }
             sink.writeFloats(v, 0, v.length, type() == DataType.FLOAT16);
+        }
+    }
+
+    private static final class Bytes extends Initializer {
+        private final Supplier<byte[]> values;
+
+        Bytes(String name, DataType type, long[] dims, Supplier<byte[]> values) {
+            super(name, type, dims);
+            this.values = values;
+        }
+
+        @Override
+        void writeTo(ByteSink sink) throws IOException {
+            byte[] v = values.get();
+            if (v.length != elements()) {
+                throw new IllegalStateException(name() + ": computed " + v.length + " values for " + elements()
+                        + " elements");
+            }
+            sink.write(v);
         }
     }
 

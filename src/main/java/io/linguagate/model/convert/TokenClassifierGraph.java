@@ -15,8 +15,10 @@ import io.linguagate.model.convert.ConversionOptions.Precision;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -36,7 +38,9 @@ import java.util.Set;
  *
  * <p>Inputs {@code input_ids} and {@code attention_mask} (and {@code token_type_ids} for BERT) are int64
  * {@code [batch, sequence]}; output {@code logits} is float32. With {@link Precision#FP16} weights and activations
- * are float16 and Casts sit at the boundaries. The plain graph uses standard ONNX ops of opset 17 only; the fused
+ * are float16 and Casts sit at the boundaries. With {@link Precision#INT8} the six Linears of every layer are
+ * com.microsoft MatMulIntegerToFloat on int8 weights (per output channel) and per-token uint8 inputs, the word
+ * table is float16 (cast after the Gather), and everything else stays float32. The plain graph uses standard ONNX ops of opset 17 only; the fused
  * graph replaces attention, residual + LayerNorm and bias + GELU with ONNX Runtime's com.microsoft Attention,
  * SkipLayerNormalization and BiasGelu.
  *
@@ -53,21 +57,29 @@ public final class TokenClassifierGraph {
     public static final String ATTENTION_MASK = "attention_mask";
     public static final String TOKEN_TYPE_IDS = "token_type_ids";
     public static final String LOGITS = "logits";
+    /** The minimum of the exact GELU, {@code x * Phi(x)} at x = -0.7518: no GELU output is below it. */
+    static final float GELU_MIN = -0.17f;
 
     private final Checkpoint checkpoint;
     private final CheckpointConfig config;
     private final ConversionOptions options;
     private final DataType t;
+    /** {@link Precision#INT8}: Linear weights int8, activations float32 quantized at run time. */
+    private final boolean int8;
     private final GraphProto.Builder graph = GraphProto.newBuilder();
     private final List<Initializer> initializers = new ArrayList<>();
     private final Set<String> initializerNames = new HashSet<>();
     private final ModelProto skeleton;
+    /** int8: quantized forms of Linear inputs (Q, K and V share theirs) and the shape tensors made so far. */
+    private final Map<String, QuantizedRows> quantizedInputs = new HashMap<>();
+    private final Set<String> shapes = new HashSet<>();
 
     private TokenClassifierGraph(Checkpoint checkpoint, ConversionOptions options) {
         this.checkpoint = checkpoint;
         this.config = checkpoint.config();
         this.options = options;
         this.t = options.precision() == Precision.FP16 ? DataType.FLOAT16 : DataType.FLOAT;
+        this.int8 = options.precision() == Precision.INT8;
         build();
         this.skeleton = model();
     }
@@ -135,12 +147,24 @@ public final class TokenClassifierGraph {
     }
 
     private String embeddings(int hidden, boolean bert) {
-        String word = weight(checkpoint.encoder("embeddings.word_embeddings.weight", config.vocabSize(), hidden));
+        Checkpoint.Weight wordTable = checkpoint.encoder("embeddings.word_embeddings.weight", config.vocabSize(),
+                hidden);
+        // int8: the table (the largest tensor, a Gather not a MatMul) is stored as float16 and its rows cast back.
+        boolean halfTable = int8;
+        String word = wordTable.name();
+        if (halfTable) {
+            add(Initializer.checkpoint(word, wordTable, DataType.FLOAT16));
+        } else {
+            weight(wordTable);
+        }
         String pos = weight(checkpoint.encoder("embeddings.position_embeddings.weight",
                 config.maxPositionEmbeddings(), hidden));
         Checkpoint.Weight typeTable = checkpoint.encoder("embeddings.token_type_embeddings.weight",
                 config.typeVocabSize(), hidden);
         String words = op("Gather", "/embeddings/word", List.of(word, INPUT_IDS), intAttr("axis", 0));
+        if (halfTable) {
+            words = op("Cast", "/embeddings/word_float", List.of(words), intAttr("to", DataType.FLOAT.getNumber()));
+        }
         String positions;
         String types;
         if (bert) {
@@ -219,7 +243,8 @@ public final class TokenClassifierGraph {
         String inter = dense(n + "/intermediate/dense", x1, p + "intermediate.dense", hidden,
                 config.intermediateSize());
         String act = gelu(n + "/intermediate/gelu", inter);
-        String out = dense(n + "/output/dense", act, p + "output.dense", config.intermediateSize(), hidden);
+        String out = dense(n + "/output/dense", act, p + "output.dense", config.intermediateSize(), hidden,
+                GELU_MIN);
         return layerNorm(n + "/output/LayerNorm", op("Add", n + "/output/residual", out, x1), p + "output.LayerNorm",
                 hidden);
     }
@@ -268,6 +293,97 @@ public final class TokenClassifierGraph {
         return skipLayerNorm(n + "/output/SkipLayerNorm", down, x1, p + "output", hidden);
     }
 
+    /**
+     * {@code x} [batch, sequence, width] as uint8 rows [batch * sequence, width], each row with its own scale:
+     * {@code max|row| / 127}, zero point 128 (symmetric). Per row, not per tensor: one token with huge activations
+     * (BERT's [SEP], punctuation) would otherwise take the resolution of every other token in the batch, and each
+     * token's result would depend on what else is in the batch. Computed once per tensor (Q, K, V share it).
+     */
+    private QuantizedRows quantizedRows(String x, int width) {
+        QuantizedRows cached = quantizedInputs.get(x);
+        if (cached != null) {
+            return cached;
+        }
+        String n = x + "/quantized_rows";
+        String rows = op("Reshape", n + "/flat", x, int64Vector("/const/rows_of_" + width, -1, width));
+        String max = op("ReduceMax", n + "/max_abs", List.of(op("Abs", n + "/abs", rows)), intsAttr("axes", 1),
+                intAttr("keepdims", 0));
+        String scale = op("Max", n + "/scale", op("Div", n + "/scale_raw", max, scalar("/const/int8_max", 127f)),
+                scalar("/const/smallest_scale", 1e-20f));
+        if (!initializerNames.contains("/const/uint8_128")) {
+            add(Initializer.uint8("/const/uint8_128", new long[0], (byte) 128));
+        }
+        String zeros = op("Expand", n + "/zero_points", "/const/uint8_128", op("Shape", n + "/rows", scale));
+        String values = op("QuantizeLinear", n, List.of(rows, scale, zeros), intAttr("axis", 0));
+        String columnScale = op("Unsqueeze", n + "/scale_column", scale, int64Vector("/const/axes_1", 1));
+        QuantizedRows q = new QuantizedRows(values, columnScale, "/const/uint8_128");
+        quantizedInputs.put(x, q);
+        return q;
+    }
+
+    /**
+     * Rows of {@code x + shift} (never negative: {@code -shift} is a lower bound of {@code x}) as uint8 with zero
+     * point 0 and per-row scale {@code max(row) / 255}: all 256 levels for a skewed input such as GELU's output,
+     * twice the resolution of the symmetric form. The caller takes {@code shift * colsum(W)} back out of the bias.
+     */
+    private QuantizedRows shiftedRows(String x, int width, float shift) {
+        String n = x + "/shifted_rows";
+        String shifted = op("Add", n + "/shifted", x, scalar("/const/gelu_shift", shift));
+        String rows = op("Reshape", n + "/flat", shifted, int64Vector("/const/rows_of_" + width, -1, width));
+        String max = op("ReduceMax", n + "/max", List.of(rows), intsAttr("axes", 1), intAttr("keepdims", 0));
+        String scale = op("Max", n + "/scale", op("Div", n + "/scale_raw", max, scalar("/const/uint8_max", 255f)),
+                scalar("/const/smallest_scale", 1e-20f));
+        if (!initializerNames.contains("/const/uint8_0")) {
+            add(Initializer.uint8("/const/uint8_0", new long[0], (byte) 0));
+        }
+        String zeros = op("Expand", n + "/zero_points", "/const/uint8_0", op("Shape", n + "/rows", scale));
+        String values = op("QuantizeLinear", n, List.of(rows, scale, zeros), intAttr("axis", 0));
+        String columnScale = op("Unsqueeze", n + "/scale_column", scale, int64Vector("/const/axes_1", 1));
+        return new QuantizedRows(values, columnScale, "/const/uint8_0");
+    }
+
+    /** uint8 rows [M, width], their scales [M, 1] and the (scalar) zero point. */
+    private record QuantizedRows(String values, String scale, String zeroPoint) {
+    }
+
+    /** [batch, sequence, width] from the input's shape, for int8 Linear outputs computed as [rows, width]. */
+    private String batchSequenceShape(int width) {
+        String name = "/shape/batch_sequence_" + width;
+        if (shapes.add(name)) {
+            String batchSequence = "/shape/batch_sequence";
+            if (shapes.add(batchSequence)) {
+                op("Shape", batchSequence, INPUT_IDS);
+            }
+            op("Concat", name, List.of(batchSequence, int64Vector("/const/width_" + width, width)),
+                    intAttr("axis", 0));
+        }
+        return name;
+    }
+
+    /** The int8 form of a Linear weight: values [in, out], per-column scale [out] and zero point [out]. */
+    private record Quantized(String values, String scale, String zeroPoint) {
+    }
+
+    /** Adds the int8 initializers of Linear weight {@code w [out, in]} (see {@link Int8Weights}). */
+    private Quantized quantized(Checkpoint.Weight w) {
+        long[] shape = w.tensor().shape();
+        int out = (int) shape[0];
+        int in = (int) shape[1];
+        String values = w.name() + "_quantized";
+        add(Initializer.int8(values, new long[] {in, out}, () -> {
+            float[] f = w.floats();
+            byte[] q = new byte[out * in];
+            Int8Weights.quantizeTransposed(f, out, in, Int8Weights.scales(w.name(), f, out, in), q, out, 0);
+            return q;
+        }));
+        String scale = w.name() + "_scale";
+        add(Initializer.computed(scale, DataType.FLOAT, new long[] {out},
+                () -> Int8Weights.scales(w.name(), w.floats(), out, in)));
+        String zeroPoint = w.name() + "_zero_point";
+        add(Initializer.int8(zeroPoint, new long[] {out}, () -> new byte[out]));
+        return new Quantized(values, scale, zeroPoint);
+    }
+
     /** {@code LayerNorm(input + skip + dense.bias)} in one contrib op. */
     private String skipLayerNorm(String name, String input, String skip, String module, int hidden) {
         String gamma = weight(checkpoint.encoder(module + ".LayerNorm.weight", hidden));
@@ -279,6 +395,50 @@ public final class TokenClassifierGraph {
 
     /** {@code x W^T + b} for a PyTorch Linear with weight [out, in]. */
     private String dense(String name, String x, String module, int in, int out) {
+        return dense(name, x, module, in, out, Float.NaN);
+    }
+
+    /**
+     * As {@link #dense(String, String, String, int, int)}; int8: {@code lowerBound}, when not NaN, is a value no
+     * input element goes below (GELU's minimum), so the rows are quantized asymmetrically (see
+     * {@link #shiftedRows}).
+     */
+    private String dense(String name, String x, String module, int in, int out, float lowerBound) {
+        if (int8) {
+            Checkpoint.Weight weight = checkpoint.encoder(module + ".weight", out, in);
+            Quantized w = quantized(weight);
+            Checkpoint.Weight bias = checkpoint.encoder(module + ".bias", out);
+            if (!Float.isNaN(lowerBound)) {
+                QuantizedRows q = shiftedRows(x, in, -lowerBound);
+                String y = contrib("MatMulIntegerToFloat", name + "/MatMulIntegerToFloat",
+                        List.of(q.values(), w.values(), q.scale(), w.scale(), q.zeroPoint(), w.zeroPoint()));
+                String shiftedBias = bias.name() + "_shifted";
+                float shift = -lowerBound;
+                add(Initializer.computed(shiftedBias, DataType.FLOAT, new long[] {out}, () -> {
+                    // (x + c) W = x W + c * colsum(W): take the constant back out through the bias, with the
+                    // weights as quantized (the sum the integer GEMM really computes).
+                    float[] f = weight.floats();
+                    float[] scales = Int8Weights.scales(weight.name(), f, out, in);
+                    float[] b = bias.floats();
+                    for (int o = 0; o < out; o++) {
+                        long sum = 0;
+                        float inverse = 1f / scales[o];
+                        for (int i = 0; i < in; i++) {
+                            sum += Int8Weights.quantize(f[o * in + i] * inverse);
+                        }
+                        b[o] = (float) (b[o] - (double) shift * scales[o] * sum);
+                    }
+                    return b;
+                }));
+                return op("Add", name + "/Add", op("Reshape", name + "/Reshape", y, batchSequenceShape(out)),
+                        shiftedBias);
+            }
+            String b = weight(bias);
+            QuantizedRows q = quantizedRows(x, in);
+            String y = contrib("MatMulIntegerToFloat", name + "/MatMulIntegerToFloat",
+                    List.of(q.values(), w.values(), q.scale(), w.scale(), q.zeroPoint(), w.zeroPoint()));
+            return op("Add", name + "/Add", op("Reshape", name + "/Reshape", y, batchSequenceShape(out)), b);
+        }
         String w = transposed(checkpoint.encoder(module + ".weight", out, in));
         String b = weight(checkpoint.encoder(module + ".bias", out));
         return op("Add", name + "/Add", op("MatMul", name + "/MatMul", x, w), b);
@@ -389,7 +549,14 @@ public final class TokenClassifierGraph {
 
     private String node(String domain, String type, String output, List<String> inputs,
             AttributeProto... attributes) {
-        NodeProto.Builder n = NodeProto.newBuilder().setOpType(type).setName(output).addOutput(output)
+        node(domain, type, List.of(output), inputs, attributes);
+        return output;
+    }
+
+    /** A node with several outputs, named after the first. */
+    private void node(String domain, String type, List<String> outputs, List<String> inputs,
+            AttributeProto... attributes) {
+        NodeProto.Builder n = NodeProto.newBuilder().setOpType(type).setName(outputs.get(0)).addAllOutput(outputs)
                 .addAllInput(inputs);
         if (!domain.isEmpty()) {
             n.setDomain(domain);
@@ -398,7 +565,6 @@ public final class TokenClassifierGraph {
             n.addAttribute(a);
         }
         graph.addNode(n);
-        return output;
     }
 
     private static AttributeProto intAttr(String name, long value) {
@@ -449,7 +615,8 @@ public final class TokenClassifierGraph {
                 .addMetadataProps(meta("precision", options.precision().name().toLowerCase(java.util.Locale.ROOT)))
                 .addMetadataProps(meta("fused", Boolean.toString(options.fused())))
                 .setGraph(graph);
-        if (options.fused()) {
+        if (options.fused() || int8) {
+            // int8: MatMulIntegerToFloat is a com.microsoft op.
             m.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(CONTRIB).setVersion(CONTRIB_OPSET));
         }
         return m.build();
