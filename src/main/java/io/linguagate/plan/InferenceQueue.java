@@ -16,9 +16,10 @@ import java.util.function.Supplier;
  * Admission to the model: a request's compression work (all its texts, one batched pass) waits for the model in
  * FIFO order, {@code linguagate.model.concurrent-inferences} at a time, and this queue decides before the work is
  * queued whether it can finish before its deadline. It cannot when the queue is full
- * ({@code linguagate.compression.max-queue}) or when the predicted time — the characters still to classify ahead of
- * it plus its own, at the speed measured on the work done so far — runs past the deadline; the request is then
- * answered {@code skipped:busy} at once instead of waiting for a result it would not use.
+ * ({@code linguagate.compression.max-queue}) or when the predicted time — the characters of the work ahead of it
+ * (running or waiting; a conservative bound) plus its own, at the speed measured on finished work — runs past the
+ * deadline; the request is then answered {@code skipped:busy} at once instead of waiting for a result it would
+ * not use.
  */
 @ApplicationScoped
 public class InferenceQueue {
