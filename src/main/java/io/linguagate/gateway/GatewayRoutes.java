@@ -24,8 +24,7 @@ public class GatewayRoutes {
         router.post("/v1/compress").handler(admission.guard("compress", compress::handle));
         // Azure OpenAI (AzureOpenAI clients): deployment paths compressed like their /v1 twins, the rest passed on.
         router.postWithRegex("/openai/deployments/([^/?]+)/(chat/completions|responses|completions)")
-                .handler(admission.guard("azure", ctx -> compressible.azure(ctx,
-                        java.net.URLDecoder.decode(ctx.pathParam("param0"), java.nio.charset.StandardCharsets.UTF_8),
+                .handler(admission.guard("azure", ctx -> compressible.azure(ctx, ctx.pathParam("param0"),
                         ctx.pathParam("param1"))));
         router.postWithRegex("/openai/v1/(chat/completions|responses|completions)")
                 .handler(admission.guard("azure", ctx -> compressible.azure(ctx, null, ctx.pathParam("param0"))));

@@ -113,6 +113,10 @@ class AzureDeploymentsTest {
         given().header("api-key", "k").get("/openai/models?api-version=2024-10-21").then().statusCode(200);
         upstream.verify(getRequestedFor(urlEqualTo("/openai/models?api-version=2024-10-21")));
         given().get("/openai/../v1/models").then().statusCode(400);
+        // A deployment name that is not valid percent-encoding is the client's mistake, never a 500.
+        int status = given().contentType("application/json").body("{\"messages\":[]}")
+                .post("/openai/deployments/%zz/chat/completions?api-version=1").then().extract().statusCode();
+        assertTrue(status < 500 || status == 502, "got " + status);
         assertTrue(upstream.findAll(getRequestedFor(urlPathEqualTo("/v1/models"))).isEmpty());
     }
 
