@@ -143,14 +143,14 @@ public class ChatCompressor {
         }
         for (Shared s : shared) {
             String output = InFlightTexts.await(s.owner);
-            outputs[s.slot] = output != null ? output : plan(slots.get(s.slot), rules).stripped();
+            outputs[s.slot] = output != null ? output : TagParser.strip(slots.get(s.slot).text());
             // Another request's work is as good as a cache hit; a repeat within this request is this request's miss.
             hits += output != null && claimed.stream().noneMatch(c -> c.shared == s.owner) ? 1 : 0;
         }
         String cacheState = jobs.isEmpty() ? "hit" : hits == 0 ? "miss" : "partial";
         Written compressed = write(slots, outputs, textCounts, counter);
         if (compressed.tokens() >= original) {
-            Written tagsOnly = write(slots, stripped(slots, rules), textCounts, counter);
+            Written tagsOnly = write(slots, stripped(slots), textCounts, counter);
             return new ChatOutcome("skipped:no-gain", original, tagsOnly.tokens(), cacheState, tagsOnly.edits());
         }
         return new ChatOutcome("applied", original, compressed.tokens(), cacheState, compressed.edits());
@@ -173,11 +173,9 @@ public class ChatCompressor {
      */
     public Map<String, String> stripTags(RequestShape shape, JsonNode root) {
         Map<String, String> edits = new LinkedHashMap<>();
-        for (TextSlot slot : MessagePolicy.kept(shape.texts(root))) {
-            if (slot.text().contains(TAG_START)) {
-                StringBuilder stripped = new StringBuilder();
-                TextSegmenter.split(slot.text(), false).forEach(segment -> stripped.append(segment.text()));
-                edits.put(slot.pointer(), stripped.toString());
+        for (RequestText text : shape.texts(root)) {
+            if (text.text().contains(TAG_START)) {
+                edits.put(text.pointer(), TagParser.strip(text.text()));
             }
         }
         return edits;
@@ -217,11 +215,11 @@ public class ChatCompressor {
     }
 
     /** Every looked-at text with only its tags removed ({@code null}: unchanged). */
-    private static String[] stripped(List<TextSlot> slots, PlannedText.Rules rules) {
+    private static String[] stripped(List<TextSlot> slots) {
         String[] out = new String[slots.size()];
         for (int i = 0; i < slots.size(); i++) {
             if (slots.get(i).text().contains(TAG_START)) {
-                out[i] = plan(slots.get(i), rules).stripped();
+                out[i] = TagParser.strip(slots.get(i).text());
             }
         }
         return out;

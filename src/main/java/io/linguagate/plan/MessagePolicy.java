@@ -30,15 +30,6 @@ final class MessagePolicy {
         return slots;
     }
 
-    /** Every text, all kept (to strip tags from a request that is not compressed). */
-    static List<TextSlot> kept(List<RequestText> texts) {
-        List<TextSlot> slots = new ArrayList<>(texts.size());
-        for (RequestText t : texts) {
-            slots.add(new TextSlot(t.pointer(), t.role(), t.text(), TextSlot.Treatment.KEEP, 1.0));
-        }
-        return slots;
-    }
-
     private TextSlot decide(RequestText t, RequestSettings settings, TargetTokenCounter counter,
             List<Integer> counts) {
         int tokens = counter.count(t.text());

@@ -42,6 +42,19 @@ final class TagParser {
         this.text = text;
     }
 
+    /**
+     * The text without its tags (the regions' text, concatenated).
+     *
+     * @throws InvalidSegmentException on a malformed tag
+     */
+    static String strip(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (Region region : parse(text)) {
+            out.append(text, region.start(), region.end());
+        }
+        return out.toString();
+    }
+
     /** The text's regions in order; empty ones are left out. */
     static List<Region> parse(String text) {
         TagParser parser = new TagParser(text);

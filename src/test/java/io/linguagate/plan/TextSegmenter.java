@@ -6,10 +6,9 @@ import java.util.Objects;
 import java.util.OptionalDouble;
 
 /**
- * A message's text as pieces: what its {@code <llmlingua>} tags and protected spans make of it. The chat path uses
- * it to strip tags from a request it does not compress; the compressor itself plans a text as one guided model pass
- * ({@link PlannedText}), where the same tags become rate regions and the same protected spans forced spans. Tests
- * use it as the readable view of what is protected.
+ * A message's text as pieces: what its {@code <llmlingua>} tags and protected spans make of it — the tests'
+ * readable view of what is protected (test code: the compressor plans a text as one guided model pass,
+ * {@link PlannedText}, where the same tags become rate regions and the same protected spans forced spans).
  *
  * <ol>
  *   <li>LLMLingua structured-compression tags choose a piece's fate: {@code <llmlingua, rate=0.4>}
