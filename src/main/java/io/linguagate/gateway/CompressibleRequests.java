@@ -122,12 +122,24 @@ public class CompressibleRequests {
      */
     private void handle(RoutingContext ctx, Api api, UpstreamApi upstream, String path,
             java.util.function.UnaryOperator<String> model) {
+        forward(ctx, api::validate, upstream, path,
+                root -> new CompressionSurface(api.shape, model.apply(root.path("model").asText("")), false));
+    }
+
+    /**
+     * The steps every compressible API shares (Anthropic's Messages too): read the body (bounded), parse it
+     * strictly, check the fields the gateway reads, compress, and forward the result with the client's headers
+     * (minus the gateway's own controls) to {@code upstream}.
+     *
+     * @param validate throws a {@link GatewayException} for a body the API's shape cannot be read from
+     * @param surface  the API, as {@link RequestCompression} needs it, for the parsed (valid) body
+     */
+    void forward(RoutingContext ctx, java.util.function.Consumer<JsonNode> validate, UpstreamApi upstream,
+            String path, java.util.function.Function<JsonNode, CompressionSurface> surface) {
         BoundedBody.readThen(ctx, maxBodyBytes, bodyTimeoutMillis, errors, original -> {
             JsonNode root = JsonBodies.parse(original);
-            api.validate(root);
-            CompressionSurface surface = new CompressionSurface(api.shape, model.apply(root.path("model").asText("")),
-                    false);
-            compression.apply(ctx, (ObjectNode) root, original, surface).onComplete(body -> {
+            validate.accept(root);
+            compression.apply(ctx, (ObjectNode) root, original, surface.apply(root)).onComplete(body -> {
                 if (body.failed()) {
                     errors.fail(ctx, body.cause());
                     return;
