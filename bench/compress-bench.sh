@@ -22,6 +22,7 @@ usage: bench/compress-bench.sh [bge-small|minilm] [--threads N] [--batch N] [--s
   --precisions LIST  with --compare-precision: comma-separated, the first is the baseline (default fp32,int8)
   --bert-base        with --compare-precision: a random-weight BERT-base-sized checkpoint (12 x 768, vocab
                      119,647) instead of the bench encoder: timings, sizes and memory only (its labels are noise)
+  --convert-only     with --compare-precision: only write the converted model directories (bench/load-bench.sh)
 EOF2
 }
 
@@ -32,6 +33,7 @@ SIZES="512 2048 8192 32768"
 SIZES_SET=0
 PRECISIONS=fp32,int8
 CHECKPOINT=bench
+CONVERT_ONLY=0
 while [[ $# -gt 0 ]]; do
     case "$1" in
         bge-small|minilm) MODEL="$1" ;;
@@ -42,6 +44,7 @@ while [[ $# -gt 0 ]]; do
         --compare-precision) BENCH_CLASS=io.linguagate.model.PrecisionBench ;;
         --precisions) PRECISIONS="$2"; shift ;;
         --bert-base) CHECKPOINT=bert-base ;;
+        --convert-only) CONVERT_ONLY=1 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -64,6 +67,10 @@ if [[ "${BENCH_CLASS:-}" == io.linguagate.model.PrecisionBench ]]; then
     ARGS=(--checkpoint "$CHECKPOINT" --threads "$THREADS" --batch "$BATCH" --sizes "$SIZES")
     # A random checkpoint's labels are noise: no agreement table for it.
     [[ "$CHECKPOINT" == bert-base ]] && ARGS+=(--rates none)
+    if [[ "$CONVERT_ONLY" == 1 ]]; then
+        exec "${JAVA[@]/-Xmx1g/-Xmx2g}" "$BENCH_CLASS" "target/bench-model/$MODEL" README.md "${ARGS[@]}" \
+            --precisions "$PRECISIONS" --convert-only
+    fi
     "${JAVA[@]/-Xmx1g/-Xmx2g}" "$BENCH_CLASS" "target/bench-model/$MODEL" README.md "${ARGS[@]}" \
         --precisions "$PRECISIONS"
     # Peak RSS per precision: each in a JVM of its own, the same compressions.

@@ -3,8 +3,10 @@ package io.linguagate.config;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** What chat compression compresses, and how hard (prefix {@code linguagate.compression}). */
@@ -70,6 +72,14 @@ public interface CompressionConfig {
     /** Timed-out compressions allowed to go on at once (see {@code behind-budget}); others are stopped. */
     @WithDefault("1")
     int maxBehind();
+
+    /**
+     * A JSON Lines file of request bodies (chat completions or Responses, as a client sends them) whose texts are
+     * compressed into the segment cache once the model is ready, so the first real request with one of these
+     * system prompts is already a cache hit. Checked at start: a missing file or a line that is not such a body
+     * stops the gateway.
+     */
+    Optional<Path> warmPrompts();
 
     /** Compressed segments remembered (LRU), so a repeated system prompt costs no inference. */
     @WithDefault("2000")

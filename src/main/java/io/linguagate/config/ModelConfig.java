@@ -3,6 +3,7 @@ package io.linguagate.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -92,6 +93,13 @@ public interface ModelConfig {
      */
     @WithDefault("auto")
     BatchShape batchShape();
+
+    /**
+     * How long a request's first model call, when it would not fill a batch, waits for chunks of other requests to
+     * share it (cross-request batching). Small against an inference; 0 batches only what is already waiting.
+     */
+    @WithDefault("2ms")
+    Duration batchWindow();
 
     /** ONNX Runtime graph optimisation level. */
     @WithDefault("all")

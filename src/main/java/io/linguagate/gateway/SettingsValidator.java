@@ -41,6 +41,7 @@ final class SettingsValidator {
         model.maxBatchSize().ifPresent(n -> v.atLeast("linguagate.model.max-batch-size", n, 1));
         model.intraOpThreads().ifPresent(n -> v.atLeast("linguagate.model.intra-op-threads", n, 1));
         v.atLeast("linguagate.model.cuda-device-id", model.cudaDeviceId(), 0);
+        v.window("linguagate.model.batch-window", model.batchWindow());
         v.atLeast("linguagate.max-concurrent-requests", gateway.maxConcurrentRequests(), 1);
         v.atLeast("linguagate.max-body-size", gateway.maxBodySize().asLongValue(), 1);
         v.atLeast("linguagate.replay-buffer-size", gateway.replayBufferSize().asLongValue(), 0);
@@ -98,6 +99,13 @@ final class SettingsValidator {
     private void notNegative(String key, Duration value) {
         if (value.isNegative()) {
             bad(key, value, "a duration ≥ 0, such as 10s");
+        }
+    }
+
+    /** A wait added to a request's first model call: small, or requests wait for nothing. */
+    private void window(String key, Duration value) {
+        if (value.isNegative() || value.compareTo(Duration.ofSeconds(1)) > 0) {
+            bad(key, value, "a duration from 0 to 1s, such as 2ms");
         }
     }
 

@@ -3,7 +3,7 @@ package io.linguagate.lingua;
 import java.util.Arrays;
 
 /** One chunk waiting for the model; on its probabilities it merges its words into its context. */
-final class ChunkTask {
+final class ChunkTask implements ModelChunk {
 
     private final PreparedContext context;
     private final int chunk;
@@ -23,16 +23,18 @@ final class ChunkTask {
         return context.bounds[chunk + 1];
     }
 
-    int length() {
+    @Override
+    public int length() {
         return to() - from();
     }
 
-    /** The model input: this chunk's token ids, without CLS/SEP. */
-    int[] ids() {
+    @Override
+    public int[] ids() {
         return Arrays.copyOfRange(context.tokens.ids(), from(), to());
     }
 
-    void accept(float[] probs) {
+    @Override
+    public void accept(float[] probs) {
         context.chunks[chunk] = merger.merge(context.original, context.tokens, from(), to(), probs);
     }
 }

@@ -1,5 +1,6 @@
 package io.linguagate.lingua;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -61,10 +62,8 @@ public final class Llmlingua2Compressor {
     public static final int DEFAULT_MAX_BATCH_SIZE = 50;
 
     private final ClassifierTokenizer tokenizer;
-    private final KeepProbabilityModel model;
+    private final ChunkScheduler batches;
     private final TargetTokenCounter counter;
-    private final int maxBatchSize;
-    private final BatchShape shape;
     private final int window;
     private final WordTokenCache wordCounts;
 
@@ -93,17 +92,26 @@ public final class Llmlingua2Compressor {
 
     Llmlingua2Compressor(ClassifierTokenizer tokenizer, KeepProbabilityModel model, TargetTokenCounter counter,
             int maxBatchSize, int window, BatchShape shape) {
-        this.shape = Objects.requireNonNull(shape, "shape");
+        this(tokenizer, new ChunkScheduler(model, maxBatchSize, shape, 1, Duration.ZERO, BatchObserver.NONE),
+                counter, window);
+    }
+
+    /**
+     * A compressor whose model calls are {@code batches}' (shared with every other compressor of the same model, so
+     * concurrent jobs share batches).
+     */
+    public Llmlingua2Compressor(ClassifierTokenizer tokenizer, ChunkScheduler batches, TargetTokenCounter counter) {
+        this(tokenizer, batches, counter, MAX_CHUNK_TOKENS);
+    }
+
+    Llmlingua2Compressor(ClassifierTokenizer tokenizer, ChunkScheduler batches, TargetTokenCounter counter,
+            int window) {
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
-        this.model = Objects.requireNonNull(model, "model");
+        this.batches = Objects.requireNonNull(batches, "batches");
         this.counter = Objects.requireNonNull(counter, "counter");
-        if (maxBatchSize < 1) {
-            throw new IllegalArgumentException("maxBatchSize must be positive, got " + maxBatchSize);
-        }
         if (window < 1 || window > MAX_CHUNK_TOKENS) {
             throw new IllegalArgumentException("window must be in [1, " + MAX_CHUNK_TOKENS + "], got " + window);
         }
-        this.maxBatchSize = maxBatchSize;
         this.window = window;
         this.wordCounts = new WordTokenCache(counter, WORD_CACHE_ENTRIES);
     }
@@ -119,7 +127,8 @@ public final class Llmlingua2Compressor {
     }
 
     /**
-     * Compresses independent jobs with one shared, batched model pass.
+     * Compresses independent jobs with one shared, batched model pass (whose batches may also carry the chunks of
+     * other calls running at the same time, see {@link ChunkScheduler}).
      *
      * @return one result per job, in order
      */
@@ -133,7 +142,7 @@ public final class Llmlingua2Compressor {
         for (JobRun run : runs) {
             run.addTasks(tasks);
         }
-        BatchRunner.run(tasks, model, maxBatchSize, shape);
+        batches.run(tasks);
         List<CompressionResult> results = new ArrayList<>(runs.size());
         for (JobRun run : runs) {
             results.add(run.finish(counter, wordCounts));

@@ -5,7 +5,9 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import io.linguagate.config.ModelConfig;
+import io.linguagate.lingua.BatchObserver;
 import io.linguagate.lingua.BatchShape;
+import io.linguagate.lingua.ChunkScheduler;
 import io.linguagate.lingua.Llmlingua2Compressor;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -26,6 +28,11 @@ public final class ClassifierModelLoader {
     }
 
     public static ClassifierModel load(ModelDirectory files, ModelConfig config) {
+        return load(files, config, BatchObserver.NONE);
+    }
+
+    /** @param observer told about every model call (metrics) */
+    public static ClassifierModel load(ModelDirectory files, ModelConfig config, BatchObserver observer) {
         HfClassifierTokenizer tokenizer = HfClassifierTokenizer.load(files);
         try {
             int tokens = tokenizer.vocabularySize();
@@ -66,9 +73,12 @@ public final class ClassifierModelLoader {
                 case EQUAL_LENGTH -> BatchShape.EQUAL_LENGTH;
                 case AUTO -> provider.cuda() ? BatchShape.PADDED : BatchShape.EQUAL_LENGTH;
             };
-            LOG.infof("Inference on %s; batches of up to %d chunks, %s", provider.reason(), maxBatch,
-                    shape == BatchShape.PADDED ? "padded" : "of equal length only (no padding)");
-            return new ClassifierModel(files, tokenizer, classifier, provider, maxBatch, shape);
+            LOG.infof("Inference on %s; batches of up to %d chunks, %s, shared by concurrent requests (window %d ms)",
+                    provider.reason(), maxBatch, shape == BatchShape.PADDED ? "padded" : "of equal length only "
+                            + "(no padding)", config.batchWindow().toMillis());
+            ChunkScheduler batches = new ChunkScheduler(classifier, maxBatch, shape, config.concurrentInferences(),
+                    config.batchWindow(), observer);
+            return new ClassifierModel(files, tokenizer, classifier, provider, batches);
         } catch (RuntimeException e) {
             tokenizer.close();
             throw e;

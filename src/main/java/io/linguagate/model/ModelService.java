@@ -2,6 +2,8 @@ package io.linguagate.model;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.linguagate.config.ModelConfig;
+import io.linguagate.lingua.BatchObserver;
+import io.linguagate.observability.ModelMetrics;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -34,8 +36,11 @@ public class ModelService {
     private volatile boolean stopping;
     private volatile Thread loader;
 
-    ModelService(ModelConfig config, ObjectMapper json) {
+    private final BatchObserver batches;
+
+    ModelService(ModelConfig config, ObjectMapper json, ModelMetrics batches) {
         this.config = config;
+        this.batches = batches;
         this.provisioner = new ModelProvisioner(config, json);
     }
 
@@ -76,7 +81,7 @@ public class ModelService {
                 return;
             }
             stage = "loading and warming up";
-            model = ClassifierModelLoader.load(files, config);
+            model = ClassifierModelLoader.load(files, config, batches);
             stage = "ready";
             LOG.infof("Compression model %s (%s) loaded and warmed up in %d ms", name, files.familyName(),
                     (System.nanoTime() - start) / 1_000_000);

@@ -1,25 +1,23 @@
 package io.linguagate.plan;
 
 import io.linguagate.config.CompressionConfig;
-import io.linguagate.config.ModelConfig;
-import io.linguagate.lingua.CompressionCancelledException;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Duration;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Admission to the model: a request's compression work (all its texts, one batched pass) waits for the model in
- * FIFO order, {@code linguagate.model.concurrent-inferences} at a time, and this queue decides before the work is
- * queued whether it can finish before its deadline. It cannot when the queue is full
- * ({@code linguagate.compression.max-queue}) or when the predicted time — the characters of the work ahead of it
- * (running or waiting; a conservative bound) plus its own, at the speed measured on finished work — runs past the
- * deadline; the request is then answered {@code skipped:busy} at once instead of waiting for a result it would
+ * Admission to the model: decides, before a request's compression work (all its texts, one batched pass) is queued
+ * for the model's batches (the lingua layer's {@code ChunkScheduler}, first come first served), whether it can
+ * finish before its deadline. It cannot when the queue is full ({@code linguagate.compression.max-queue}) or when
+ * the predicted time — the characters of the admitted work not yet finished (running or waiting; a conservative
+ * bound, as shared batches only make it faster) plus its own, at the speed measured on finished work — runs past
+ * the deadline; the request is then answered {@code skipped:busy} at once instead of waiting for a result it would
  * not use.
+ *
+ * <p>The speed is learned as a FIFO server's: a finished work's service time runs from when it was admitted or when
+ * the work before it finished, whichever is later, so waiting behind others is not counted as slowness.
  */
 @ApplicationScoped
 public class InferenceQueue {
@@ -28,23 +26,20 @@ public class InferenceQueue {
     static final double SMOOTHING = 0.3;
 
     private final int maxQueue;
-    private final Semaphore model;
     private final AtomicInteger depth = new AtomicInteger();
-    private final Timer waits;
     private long charsAhead;
+    /** When the last work finished (0: none yet). */
+    private long lastFinished;
     /** Nanoseconds per character of classified text; 0 until measured (nothing is predicted then). */
     private double nanosPerChar;
 
     @Inject
-    InferenceQueue(CompressionConfig config, ModelConfig models, MeterRegistry registry) {
-        this(config.maxQueue(), models.concurrentInferences(), registry);
+    InferenceQueue(CompressionConfig config, MeterRegistry registry) {
+        this(config.maxQueue(), registry);
     }
 
-    InferenceQueue(int maxQueue, int concurrent, MeterRegistry registry) {
+    InferenceQueue(int maxQueue, MeterRegistry registry) {
         this.maxQueue = maxQueue;
-        this.model = new Semaphore(Math.max(1, concurrent), true);
-        this.waits = registry == null ? null : Timer.builder("linguagate.compression.queue.wait")
-                .description("Time compression work waited for the model").register(registry);
         if (registry != null) {
             registry.gauge("linguagate.compression.queue.depth", depth);
         }
@@ -76,22 +71,9 @@ public class InferenceQueue {
             charsAhead += chars;
         }
         try {
-            try {
-                model.acquire();
-            } catch (InterruptedException e) {
-                throw new CompressionCancelledException(); // the client left, or the gateway gave up on it
-            }
-            long started = System.nanoTime();
-            if (waits != null) {
-                waits.record(Duration.ofNanos(started - queuedAt));
-            }
-            try {
-                T result = work.get();
-                learn(chars, System.nanoTime() - started);
-                return result;
-            } finally {
-                model.release();
-            }
+            T result = work.get();
+            learn(chars, queuedAt, System.nanoTime());
+            return result;
         } finally {
             synchronized (this) {
                 depth.decrementAndGet();
@@ -105,11 +87,18 @@ public class InferenceQueue {
         return depth.get();
     }
 
-    private synchronized void learn(long chars, long nanos) {
-        if (chars <= 0) {
+    /** The learned speed (0: not measured yet). */
+    synchronized double nanosPerChar() {
+        return nanosPerChar;
+    }
+
+    private synchronized void learn(long chars, long queuedAt, long finished) {
+        long served = finished - Math.max(queuedAt, lastFinished);
+        lastFinished = Math.max(lastFinished, finished);
+        if (chars <= 0 || served <= 0) {
             return;
         }
-        double measured = (double) nanos / chars;
+        double measured = (double) served / chars;
         nanosPerChar = nanosPerChar == 0 ? measured : SMOOTHING * measured + (1 - SMOOTHING) * nanosPerChar;
     }
 }

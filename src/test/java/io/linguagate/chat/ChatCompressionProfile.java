@@ -3,6 +3,10 @@ package io.linguagate.chat;
 import io.linguagate.support.TinyModelResource;
 import io.linguagate.support.WireMockUpstream;
 import io.quarkus.test.junit.QuarkusTestProfile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -13,17 +17,35 @@ import java.util.Map;
  *
  * <p>Test classes sharing this profile share one running gateway, hence one segment cache: each class compresses
  * docs of its own sizes (ChatCompressionTest 9-13, RealContentTest 14-15, AzureDeploymentsTest 16,
- * ResponsesAndCompletionsTest 17, AnthropicCompressionTest 18) so that no test finds another's text cached.
+ * ResponsesAndCompletionsTest 17, AnthropicCompressionTest 18, FailOpenTest 20; the warm-up prompts 21-22) so that
+ * no test finds another's text cached.
  */
 public class ChatCompressionProfile implements QuarkusTestProfile {
 
     static final String KEEP = "we=0.2,will=0.3,ship=0.9,the=0.1,notes=0.8,on=0.15,Monday=0.95,.=0.6";
 
+    /** Warm-up bodies: a chat request with system prompt doc(21), a Responses request with instructions doc(22). */
+    static String warmPrompts() {
+        return "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"system\",\"content\":\""
+                + ChatCompressionTest.doc(21) + "\"},{\"role\":\"user\",\"content\":\"ok\"}]}\n\n"
+                + "{\"model\":\"gpt-4o-mini\",\"instructions\":\"" + ChatCompressionTest.doc(22)
+                + "\",\"input\":\"ok\"}\n";
+    }
+
     @Override
     public Map<String, String> getConfigOverrides() {
+        Path file;
+        try {
+            file = Files.createTempFile("linguagate-warm-prompts", ".jsonl");
+            Files.writeString(file, warmPrompts());
+            file.toFile().deleteOnExit();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return Map.of("linguagate.compression.min-tokens", "20",
                 "linguagate.compression.last-user-min-tokens", "60",
-                "linguagate.azure.deployments.prod-chat", "gpt-4o");
+                "linguagate.azure.deployments.prod-chat", "gpt-4o",
+                "linguagate.compression.warm-prompts", file.toString());
     }
 
     @Override

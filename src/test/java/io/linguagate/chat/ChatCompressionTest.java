@@ -100,6 +100,29 @@ class ChatCompressionTest {
     }
 
     @Test
+    void warmUpPromptsAreCachedBeforeTheFirstRequestWithThem() throws Exception {
+        // Both bodies of the warm-up file (ChatCompressionProfile) compressed once the model was ready.
+        long until = System.currentTimeMillis() + 20_000;
+        String warmed = "";
+        while (System.currentTimeMillis() < until) {
+            warmed = given().get("/q/metrics").asString().lines()
+                    .filter(l -> l.startsWith("linguagate_compression_warm_prompts_total")).findFirst().orElse("");
+            if (warmed.endsWith(" 2.0")) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        assertTrue(warmed.endsWith(" 2.0"), "warm-up counter: " + warmed);
+        // The first request with the warmed system prompt: no inference, the cached result.
+        send(Map.of("model", "gpt-4o", "messages", List.of(Map.of("role", "system", "content", doc(21)),
+                Map.of("role", "user", "content", "ok"))), Map.of())
+                .then().statusCode(200)
+                .header("x-compression-status", "applied")
+                .header("x-compression-cache", "hit");
+        assertEquals(compressed(21), received().at("/messages/0/content").asText());
+    }
+
+    @Test
     void developerMessagesAndLegacyFunctionResultsAreCompressed() throws Exception {
         send(Map.of("model", "gpt-4o", "messages", List.of(
                 Map.of("role", "developer", "content", doc(11)),

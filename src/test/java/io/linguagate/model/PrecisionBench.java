@@ -35,7 +35,7 @@ import java.util.Map;
  *
  * <p>Usage: {@code PrecisionBench <bench-model-dir> <corpus> [--checkpoint bench|bert-base] [--work DIR]
  * [--precisions fp32,int8] [--threads N] [--batch N] [--sizes "512 2048"] [--rates "0.33 0.5 0.7"]
- * [--runs N] [--memory SPEC]}. The checkpoint is the bench model's pretrained encoder turned back into safetensors
+ * [--runs N] [--memory SPEC] [--convert-only]}. The checkpoint is the bench model's pretrained encoder turned back into safetensors
  * ({@link BenchCheckpoint}), or a random BERT-base-sized one ({@code bert-base}: timing and size only, its labels
  * are noise). {@code --memory SPEC} loads only that precision's converted model (from an earlier run), compresses
  * each size twice, and prints the process' peak RSS: run once per precision, each in its own JVM.
@@ -58,6 +58,7 @@ public final class PrecisionBench {
         double[] rates = {0.33, 0.5, 0.7};
         int fixedRuns = -1;
         String memory = null;
+        boolean convertOnly = false;
         for (int i = 2; i < args.length; i++) {
             switch (args[i]) {
                 case "--checkpoint" -> checkpointKind = args[++i];
@@ -69,6 +70,7 @@ public final class PrecisionBench {
                 case "--rates" -> rates = doubles(args[++i]);
                 case "--runs" -> fixedRuns = Integer.parseInt(args[++i]);
                 case "--memory" -> memory = args[++i];
+                case "--convert-only" -> convertOnly = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -104,6 +106,9 @@ public final class PrecisionBench {
             System.out.printf(Locale.ROOT, "%-12s converted in %5.1f s: %7.1f MB%n", spec,
                     r.elapsed().toNanos() / 1e9, (r.onnxBytes() + r.externalDataBytes()) / 1e6);
             models.put(spec, ModelDirectory.read(dir, new ObjectMapper()));
+        }
+        if (convertOnly) {
+            return; // the model directories are what the caller wanted (bench/load-bench.sh)
         }
 
         HfClassifierTokenizer hf = HfClassifierTokenizer.load(models.values().iterator().next());

@@ -82,6 +82,11 @@ public record TestModelConfig(Optional<Path> path, Device device, OptionalInt ma
     }
 
     @Override
+    public java.time.Duration batchWindow() {
+        return java.time.Duration.ZERO;
+    }
+
+    @Override
     public Optimization optimization() {
         return Optimization.ALL;
     }

@@ -31,7 +31,7 @@ public class ScriptedChatCompressor extends ChatCompressor {
 
     ScriptedChatCompressor(CompressionConfig config, ModelService models, SegmentCache cache, CountCache counts,
             InferenceQueue queue) {
-        super(config, models, cache, counts, new InferenceQueue(8, 1, null) {
+        super(config, models, cache, counts, new InferenceQueue(8, null) {
             @Override
             public <T> T run(long chars, long deadlineNanos, java.util.function.Supplier<T> work) {
                 modelRuns.incrementAndGet();
