@@ -63,13 +63,13 @@ public interface CompressionConfig {
 
     /**
      * After a compression timed out (the request went upstream uncompressed), the work may go on for this long to
-     * fill the cache for the next request with the same text ({@code 0}: stop it at once); past it, it stops at its
-     * next batch.
+     * fill the cache for the next request with the same text; work skipped as busy starts behind with this as its
+     * deadline ({@code 0}: neither). Past it, the work stops at its next batch.
      */
     @WithDefault("30s")
     Duration behindBudget();
 
-    /** Timed-out compressions allowed to go on at once (see {@code behind-budget}); others are stopped. */
+    /** Compressions allowed behind at once (see {@code behind-budget}); others are stopped, or not started. */
     @WithDefault("1")
     int maxBehind();
 

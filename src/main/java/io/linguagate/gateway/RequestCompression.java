@@ -40,6 +40,8 @@ import org.jboss.logging.Logger;
 public class RequestCompression {
 
     private static final Logger LOG = Logger.getLogger(RequestCompression.class);
+    private static final String BUSY = "skipped:busy";
+    private static final byte[] TAG_NAME = "llmlingua".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final CompressionConfig config;
     private final ChatCompressor compressor;
@@ -49,6 +51,8 @@ public class RequestCompression {
     private final CompressionMetrics metrics;
     /** Timed-out compressions still running to fill the cache. */
     private final Semaphore behindSlots;
+    /** The settings of a request that sets none itself. */
+    private final RequestSettings defaults;
 
     RequestCompression(CompressionConfig config, ChatCompressor compressor, ModelService models,
             TargetEncodings encodings, PriceTable prices, CompressionMetrics metrics) {
@@ -59,6 +63,7 @@ public class RequestCompression {
         this.prices = prices;
         this.metrics = metrics;
         this.behindSlots = new Semaphore(Math.max(0, config.maxBehind()));
+        this.defaults = RequestSettings.of(config, MultiMap.caseInsensitiveMultiMap(), null);
     }
 
     /**
@@ -70,7 +75,8 @@ public class RequestCompression {
         JsonNode field = root.remove(RequestSettings.BODY_FIELD);
         RequestSettings settings;
         try {
-            settings = RequestSettings.of(config, ctx.request().headers(), field);
+            settings = RequestSettings.hasControls(ctx.request().headers(), field)
+                    ? RequestSettings.of(config, ctx.request().headers(), field) : defaults;
         } catch (InvalidSettingException e) {
             return Future.failedFuture(invalid(e.param(), e.getMessage()));
         }
@@ -119,6 +125,9 @@ public class RequestCompression {
                         report(ctx, surface, outcome, start);
                         body.complete(outcome.rewritten() ? rewrite(original, field != null, outcome.edits())
                                 : untouched);
+                        if (outcome.status().equals(BUSY)) {
+                            compressBehind(ctx, surface, root, settings, encoding);
+                        }
                     } else if (done.cause() instanceof CompressionCancelledException gone) {
                         body.fail(gone); // the client left: nothing to forward
                     } else if (done.cause() instanceof InvalidSegmentException bad) {
@@ -142,26 +151,74 @@ public class RequestCompression {
      * @return whether the work goes on
      */
     private boolean goOnBehind(RoutingContext ctx, CancellableWork<ChatOutcome> work) {
-        long budget = config.behindBudget().toMillis();
-        if (budget <= 0 || !behindSlots.tryAcquire()) {
+        if (!behindSlot()) {
             work.cancel();
             metrics.behind("stopped");
             return false;
         }
-        long stop = ctx.vertx().setTimer(budget, id -> work.cancel());
+        keepBehind(ctx, work);
+        return true;
+    }
+
+    /**
+     * Compress-behind for work skipped as busy (it could not finish before the request's deadline, so it never
+     * started): with a slot free, the same compression runs now with the budget as its deadline, so that the next
+     * request with this text hits the cache instead of being skipped every time. The request itself has gone on.
+     */
+    private void compressBehind(RoutingContext ctx, CompressionSurface surface, ObjectNode root,
+            RequestSettings settings, Encoding encoding) {
+        if (!behindSlot()) {
+            return;
+        }
+        CompressionTicket ticket = new CompressionTicket(System.nanoTime() + config.behindBudget().toNanos());
+        keepBehind(ctx, CancellableWork.start(ctx.vertx(), () -> compressor.compress(surface.shape(), root, settings,
+                encoding.getName(), TargetEncodings.counter(encoding), ticket)));
+    }
+
+    private boolean behindSlot() {
+        return config.behindBudget().toMillis() > 0 && behindSlots.tryAcquire();
+    }
+
+    /** Runs {@code work} behind (its slot taken) until it ends or the budget does. */
+    private void keepBehind(RoutingContext ctx, CancellableWork<ChatOutcome> work) {
+        long stop = ctx.vertx().setTimer(config.behindBudget().toMillis(), id -> work.cancel());
         work.future().onComplete(done -> {
             ctx.vertx().cancelTimer(stop);
             behindSlots.release();
-            metrics.behind(done.succeeded() ? "cached" : "stopped");
+            boolean cached = done.succeeded() && !done.result().status().equals(BUSY);
+            metrics.behind(cached ? "cached" : "stopped");
         });
-        return true;
     }
 
     /** The client's bytes without the gateway's own field and tags (only those bytes change). */
     private Buffer uncompressed(CompressionSurface surface, ObjectNode root, Buffer original, boolean fieldRemoved) {
-        Map<String, String> stripped = compressor.hasTags(surface.shape(), root)
+        Map<String, String> stripped = mayHoldTags(original) && compressor.hasTags(surface.shape(), root)
                 ? compressor.stripTags(surface.shape(), root) : Map.of();
         return !fieldRemoved && stripped.isEmpty() ? original : rewrite(original, fieldRemoved, stripped);
+    }
+
+    /**
+     * Whether the body's bytes could hold a {@code <llmlingua>} tag: the tag's name written out, or a {@code \\u}
+     * escape that could spell it. Most bodies have neither, and then no text needs to be looked at.
+     */
+    static boolean mayHoldTags(Buffer body) {
+        int length = body.length();
+        for (int i = 0; i + 1 < length; i++) {
+            byte b = body.getByte(i);
+            if (b == '\\' && body.getByte(i + 1) == 'u') {
+                return true;
+            }
+            if (b == 'l' && i + TAG_NAME.length <= length) {
+                int k = 1;
+                while (k < TAG_NAME.length && body.getByte(i + k) == TAG_NAME[k]) {
+                    k++;
+                }
+                if (k == TAG_NAME.length) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The client's bytes with only the edited texts replaced and the gateway's field removed. */

@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
-import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Chat compression in Prometheus: tokens and dollars saved by target model, and compression latency by outcome.
@@ -15,6 +17,12 @@ import java.time.Duration;
 public class CompressionMetrics {
 
     private final MeterRegistry registry;
+    /**
+     * Meters by their tags, built once: a builder and a registry lookup per request cost a passthrough request a
+     * measurable share of its CPU. The tag values are bounded, so are these maps.
+     */
+    private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
+    private final Map<String, Counter[]> savings = new ConcurrentHashMap<>();
 
     CompressionMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -27,20 +35,22 @@ public class CompressionMetrics {
      */
     public void compressed(String surface, String outcome, String model, long savedTokens, BigDecimal savedUsd,
             long nanos) {
-        Timer.builder("linguagate.compression")
+        latencies.computeIfAbsent(surface + '|' + outcome, k -> Timer.builder("linguagate.compression")
                 .description("Compression latency (planning, cache, inference, rewrite), by API and outcome")
                 .tag("surface", surface)
                 .tag("outcome", outcome)
                 .publishPercentileHistogram()
-                .register(registry)
-                .record(Duration.ofNanos(nanos));
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
         if (savedTokens > 0) {
-            Counter.builder("linguagate.compression.saved.tokens")
-                    .description("Prompt tokens saved, by API and target model")
-                    .tag("surface", surface).tag("model", model).register(registry).increment(savedTokens);
-            Counter.builder("linguagate.compression.saved.usd").baseUnit("usd")
-                    .description("Input-token dollars saved at list price, by API and target model")
-                    .tag("surface", surface).tag("model", model).register(registry).increment(savedUsd.doubleValue());
+            Counter[] saved = savings.computeIfAbsent(surface + '|' + model, k -> new Counter[] {
+                Counter.builder("linguagate.compression.saved.tokens")
+                        .description("Prompt tokens saved, by API and target model")
+                        .tag("surface", surface).tag("model", model).register(registry),
+                Counter.builder("linguagate.compression.saved.usd").baseUnit("usd")
+                        .description("Input-token dollars saved at list price, by API and target model")
+                        .tag("surface", surface).tag("model", model).register(registry)});
+            saved[0].increment(savedTokens);
+            saved[1].increment(savedUsd.doubleValue());
         }
     }
 

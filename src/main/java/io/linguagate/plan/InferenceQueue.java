@@ -28,8 +28,8 @@ public class InferenceQueue {
     private final int maxQueue;
     private final AtomicInteger depth = new AtomicInteger();
     private long charsAhead;
-    /** When the last work finished (0: none yet). */
-    private long lastFinished;
+    /** When the last work finished ({@code Long.MIN_VALUE}: none yet; nanoTime may be negative). */
+    private long lastFinished = Long.MIN_VALUE;
     /** Nanoseconds per character of classified text; 0 until measured (nothing is predicted then). */
     private double nanosPerChar;
 

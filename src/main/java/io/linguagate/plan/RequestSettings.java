@@ -43,6 +43,14 @@ public record RequestSettings(boolean enabled, double rate, Map<String, Double> 
         return roleRates.getOrDefault(role, rate);
     }
 
+    /**
+     * Whether the request sets anything itself (a header or the body's field); without, its settings are the
+     * configuration's, which a caller may keep instead of building them per request.
+     */
+    public static boolean hasControls(MultiMap headers, JsonNode field) {
+        return (field != null && !field.isNull()) || headers.contains(HEADER_SWITCH) || headers.contains(HEADER_RATE);
+    }
+
     /** Settings from configuration, headers and the body's {@code compression} field (which may be null). */
     public static RequestSettings of(CompressionConfig config, MultiMap headers, JsonNode field) {
         boolean enabled = config.enabled();

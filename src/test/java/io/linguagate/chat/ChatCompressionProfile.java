@@ -17,8 +17,8 @@ import java.util.Map;
  *
  * <p>Test classes sharing this profile share one running gateway, hence one segment cache: each class compresses
  * docs of its own sizes (ChatCompressionTest 9-13, RealContentTest 14-15, AzureDeploymentsTest 16,
- * ResponsesAndCompletionsTest 17, AnthropicCompressionTest 18, FailOpenTest 20; the warm-up prompts 21-22) so that
- * no test finds another's text cached.
+ * ResponsesAndCompletionsTest 17, AnthropicCompressionTest 18; the warm-up prompts 21-22, which FailOpenTest's own
+ * gateway has too) so that no test finds another's text cached.
  */
 public class ChatCompressionProfile implements QuarkusTestProfile {
 

@@ -180,6 +180,14 @@ public final class PrecisionBench {
             CompressionOptions o = CompressionOptions.builder().rate(r).forceTokens(List.of("\n")).returnWords(true)
                     .build();
             List<ScoredWord> ref = compressors.get(base).compress(corpus, o).words();
+            if (r == rates[0]) {
+                // How close the words' probabilities lie together: the closer, the more a small error flips labels
+                // at the threshold (a random head scores every word alike; a trained one separates them).
+                double[] p = ref.stream().mapToDouble(ScoredWord::prob).filter(Double::isFinite).sorted().toArray();
+                System.out.printf(Locale.ROOT, "%s keep probabilities: p5 %.4f, p25 %.4f, p50 %.4f, p75 %.4f, "
+                        + "p95 %.4f%n", base, p[p.length / 20], p[p.length / 4], p[p.length / 2],
+                        p[p.length * 3 / 4], p[p.length * 19 / 20]);
+            }
             for (String s : specs.subList(1, specs.size())) {
                 CompressionResult res = compressors.get(s).compress(corpus, o);
                 List<ScoredWord> words = res.words();

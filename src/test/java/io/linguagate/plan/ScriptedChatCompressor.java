@@ -19,9 +19,9 @@ public class ScriptedChatCompressor extends ChatCompressor {
 
     /**
      * REAL; STUCK before anything (no count); STUCK_ON_MODEL after planning and counting, waiting for the model (the
-     * real work then goes on once released); BROKEN.
+     * real work then goes on once released); BUSY_ONCE: the model's queue answers busy once, then REAL; BROKEN.
      */
-    public enum Mode { REAL, STUCK, STUCK_ON_MODEL, BROKEN }
+    public enum Mode { REAL, STUCK, STUCK_ON_MODEL, BUSY_ONCE, BROKEN }
 
     public static volatile Mode mode = Mode.REAL;
     /** Compression work that reached the model's queue. */
@@ -35,6 +35,10 @@ public class ScriptedChatCompressor extends ChatCompressor {
             @Override
             public <T> T run(long chars, long deadlineNanos, java.util.function.Supplier<T> work) {
                 modelRuns.incrementAndGet();
+                if (mode == Mode.BUSY_ONCE) {
+                    mode = Mode.REAL;
+                    throw new BusyException("scripted: predicted past the deadline");
+                }
                 if (mode == Mode.STUCK_ON_MODEL) {
                     try {
                         unstick.await(30, TimeUnit.SECONDS);
