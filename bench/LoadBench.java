@@ -21,11 +21,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * long system prompt (so every one needs the model), sent by C clients at once through the gateway, against the
  * same requests sent to the upstream stub directly in the same run. Per (prompt size, concurrency) it prints the
  * compression status mix, the latency the gateway added (p50/p99 over the direct ones), the gateway's CPU use after
- * the last answer (abandoned or compress-behind work), and throughput in compressed (original) tokens per second.
+ * the last answer (abandoned or compress-behind work), and throughput: the original tokens of the requests the model
+ * compressed (applied, not cache hits) per second.
  *
  * <p>Usage: {@code LoadBench --gateway URL --direct URL --pid PID --label NAME [--requests N] [--runs T:C,T:C...]
  * [--seed S] [--warmup N]}; a run {@code 2000:4} is 2,000-token prompts (≈ 5.9 chars per o200k token of this
- * prose) at concurrency 4.
+ * prose) at concurrency 4, each request its own prompt; {@code 2000:1:repeat} sends one prompt N times (tokens
+ * printed as {@code 2000r}).
  */
 public final class LoadBench {
 
@@ -41,7 +43,7 @@ public final class LoadBench {
         int requests = ChatBench.num(opts, "requests", 20);
         int warmup = ChatBench.num(opts, "warmup", 3);
         long seed = ChatBench.num(opts, "seed", 42);
-        String runs = opts.getOrDefault("runs", "1000:1,2000:1,2000:4,2000:8");
+        String runs = opts.getOrDefault("runs", "1000:1,2000:1,2000:4,2000:8,2000:1:repeat");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         long nextSeed = seed * 1_000_003L;
@@ -50,9 +52,9 @@ public final class LoadBench {
             send(http, gateway, ChatBench.Prose.of(nextSeed++, 5_900));
         }
         waitIdle(pid, 30_000);
-        System.out.printf(Locale.ROOT, "%-10s %6s %4s %8s %12s %13s %6s %10s %10s %14s %12s %14s%n", "model",
-                "tokens", "conc", "applied", "failed-open", "skipped:busy", "other", "p50 added", "p99 added",
-                "CPU after last", "idle after", "tokens/s");
+        System.out.printf(Locale.ROOT, "%-10s %6s %4s %8s %12s %13s %6s %5s %10s %10s %14s %12s %14s%n",
+                "model", "tokens", "conc", "applied", "failed-open", "skipped:busy", "other", "hits", "p50 added",
+                "p99 added", "CPU after last", "idle after", "tokens/s");
         for (String run : runs.split(",")) {
             String[] tc = run.split(":");
             int tokens = Integer.parseInt(tc[0].trim());
@@ -63,9 +65,13 @@ public final class LoadBench {
                 prompts.add(ChatBench.Prose.of(nextSeed++, chars));
             }
             List<Result> baseline = phase(http, direct, prompts, concurrency);
+            // T:C:repeat — one prompt for all N requests (a known system prompt: the first goes uncompressed,
+            // compress-behind fills the cache, the rest hit it); otherwise a fresh prompt per request.
+            boolean repeat = tc.length > 2 && tc[2].trim().equals("repeat");
             List<String> fresh = new ArrayList<>();
+            String shared = ChatBench.Prose.of(nextSeed++, chars);
             for (int i = 0; i < requests; i++) {
-                fresh.add(ChatBench.Prose.of(nextSeed++, chars));
+                fresh.add(repeat ? shared : ChatBench.Prose.of(nextSeed++, chars));
             }
             long cpuStart = cpuTicks(pid);
             long started = System.nanoTime();
@@ -75,21 +81,25 @@ public final class LoadBench {
             Idle idle = waitIdle(pid, 60_000);
             Map<String, Integer> mix = new TreeMap<>();
             long compressedTokens = 0;
+            int hits = 0;
             for (Result r : through) {
                 if (r.code != 200) {
                     throw new IllegalStateException("HTTP " + r.code + " from the gateway");
                 }
+                hits += r.cache.equals("hit") ? 1 : 0;
                 String kind = r.status.startsWith("applied") ? "applied" : r.status.startsWith("failed-open")
                         ? "failed-open" : r.status.startsWith("skipped:busy") ? "skipped:busy" : "other";
                 mix.merge(kind, 1, Integer::sum);
-                if (kind.equals("applied")) {
+                if (kind.equals("applied") && !r.cache.equals("hit")) { // what the model compressed
                     compressedTokens += r.originalTokens;
                 }
             }
             double seconds = (lastAnswer - started) / 1e9;
-            System.out.printf(Locale.ROOT, "%-10s %6d %4d %8d %12d %13d %6d %8.0f ms %8.0f ms %11.1f s %10s %14.0f%n",
-                    label, tokens, concurrency, mix.getOrDefault("applied", 0), mix.getOrDefault("failed-open", 0),
-                    mix.getOrDefault("skipped:busy", 0), mix.getOrDefault("other", 0),
+            System.out.printf(Locale.ROOT,
+                    "%-10s %6s %4d %8d %12d %13d %6d %5d %8.0f ms %8.0f ms %11.1f s %10s %14.0f%n",
+                    label, tokens + (repeat ? "r" : ""), concurrency, mix.getOrDefault("applied", 0),
+                    mix.getOrDefault("failed-open", 0), mix.getOrDefault("skipped:busy", 0),
+                    mix.getOrDefault("other", 0), hits,
                     percentile(through, 50) - percentile(baseline, 50),
                     percentile(through, 99) - percentile(baseline, 99),
                     (idle.ticks - cpuAtLast) * TICK_NANOS / 1e9,
@@ -103,7 +113,7 @@ public final class LoadBench {
         }
     }
 
-    record Result(int code, String status, long originalTokens, long nanos) {
+    record Result(int code, String status, String cache, long originalTokens, long nanos) {
         long millis() {
             return nanos / 1_000_000;
         }
@@ -144,7 +154,8 @@ public final class LoadBench {
         String status = response.headers().firstValue("x-compression-status").orElse("");
         long original = response.headers().firstValue("x-compression-original-tokens").map(Long::parseLong)
                 .orElse(0L);
-        return new Result(response.statusCode(), status, original, nanos);
+        String cache = response.headers().firstValue("x-compression-cache").orElse("");
+        return new Result(response.statusCode(), status, cache, original, nanos);
     }
 
     static double percentile(List<Result> results, int p) {

@@ -16,7 +16,8 @@ usage: bench/load-bench.sh [--precisions fp32,int8] [--requests N] [--runs T:C,.
                      by the precision bench's converter run (random weights: timing only)
   --model-dir DIR    instead: one gateway with this model directory
   --requests N       requests per run (default 20)
-  --runs T:C,...     prompt tokens : concurrency per run (default 1000:1,2000:1,2000:4,2000:8)
+  --runs T:C[:repeat],...  prompt tokens : concurrency per run, :repeat = one prompt for all requests
+                     (default 1000:1,2000:1,2000:4,2000:8,2000:1:repeat)
   --build            always build the gateway jar
   --verbose          print every request's status and latency
 environment: JAVA_HOME, GATEWAY_JAVA_OPTS (default -XX:+UseG1GC -Xmx2g), GATEWAY_PORT / UPSTREAM_PORT,
@@ -27,7 +28,7 @@ EOF
 PRECISIONS=fp32,int8
 MODEL_DIR_ARG=""
 REQUESTS=20
-RUNS=1000:1,2000:1,2000:4,2000:8
+RUNS=1000:1,2000:1,2000:4,2000:8,2000:1:repeat
 BUILD=0
 VERBOSE=()
 while [[ $# -gt 0 ]]; do

@@ -105,7 +105,7 @@ public class RequestCompression {
                 surface.shape(), root, settings, encoding.getName(), TargetEncodings.counter(encoding), ticket));
         long timer = ctx.vertx().setTimer(timeoutMillis, id -> {
             if (decided.compareAndSet(false, true)) {
-                boolean behind = goOnBehind(ctx, work);
+                boolean behind = goOnBehind(ctx, work, ticket);
                 LOG.warnf("Compression (%s) took longer than linguagate.compression.timeout (%d ms); forwarded "
                         + "uncompressed%s", surface.shape().surface(), timeoutMillis, behind
                         ? ", the work goes on to fill the cache (linguagate.compression.behind-budget)" : "");
@@ -150,12 +150,13 @@ public class RequestCompression {
      *
      * @return whether the work goes on
      */
-    private boolean goOnBehind(RoutingContext ctx, CancellableWork<ChatOutcome> work) {
+    private boolean goOnBehind(RoutingContext ctx, CancellableWork<ChatOutcome> work, CompressionTicket ticket) {
         if (!behindSlot()) {
             work.cancel();
             metrics.behind("stopped");
             return false;
         }
+        ticket.goBehind();
         keepBehind(ctx, work);
         return true;
     }
@@ -171,6 +172,7 @@ public class RequestCompression {
             return;
         }
         CompressionTicket ticket = new CompressionTicket(System.nanoTime() + config.behindBudget().toNanos());
+        ticket.goBehind();
         keepBehind(ctx, CancellableWork.start(ctx.vertx(), () -> compressor.compress(surface.shape(), root, settings,
                 encoding.getName(), TargetEncodings.counter(encoding), ticket)));
     }

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * The model's batches, shared by every job running at once: chunks of concurrent requests ride in the same model
@@ -25,8 +26,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * nothing pads). A job's first batch waits up to {@code window} for company when it would not be full. A job alone
  * is batched exactly as it was before sharing: longest chunks first.
  *
- * <p>An interrupted job (its client gone, its deadline passed) withdraws its waiting chunks at once; a batch already
- * running finishes, and its results for that job are dropped. A failed model call fails the jobs it carried.
+ * <p>Work behind (a job no client waits for any more, filling the cache) yields: it runs only when no other job
+ * waits, one chunk per call. An interrupted job (its client gone, its deadline passed) withdraws its waiting chunks
+ * at once; a batch already running finishes, and its results for that job are dropped. A failed model call fails the
+ * jobs it carried.
  */
 public final class ChunkScheduler {
 
@@ -42,6 +45,8 @@ public final class ChunkScheduler {
     /** Jobs with chunks not yet taken into a batch, oldest first. */
     private final ArrayDeque<Job> waiting = new ArrayDeque<>();
     private int running;
+    /** When the window {@link #take} last waited for ends. */
+    private long windowEnds;
 
     /**
      * @param runners model calls at once
@@ -65,10 +70,18 @@ public final class ChunkScheduler {
 
     /** One job's chunks, each to be given its probabilities; returns once all have them. */
     void run(List<? extends ModelChunk> chunks) {
+        run(chunks, () -> false);
+    }
+
+    /**
+     * As {@link #run(List)}; while {@code behind} says so (no client waits for the job), the job's chunks go only
+     * when no other job waits, one chunk per model call, so work a client waits for is delayed by one chunk at most.
+     */
+    void run(List<? extends ModelChunk> chunks, BooleanSupplier behind) {
         if (chunks.isEmpty()) {
             return;
         }
-        Job mine = new Job(chunks);
+        Job mine = new Job(chunks, behind);
         lock.lock();
         try {
             waiting.addLast(mine);
@@ -82,7 +95,7 @@ public final class ChunkScheduler {
                 if (batch != null) {
                     runBatch(batch);
                 } else if (running < runners && !waiting.isEmpty()) {
-                    changed.awaitNanos(waiting.peekFirst().waitUntil - System.nanoTime()); // the window
+                    changed.awaitNanos(windowEnds - System.nanoTime()); // the window
                 } else {
                     changed.await();
                 }
@@ -153,15 +166,32 @@ public final class ChunkScheduler {
         }
     }
 
-    /** The next batch, or null when there is nothing to run or the oldest job's window is still open. */
+    /**
+     * The next batch, or null when there is nothing to run or the oldest job's window is still open (until
+     * {@link #windowEnds}).
+     */
     private Batch take(long now) {
-        Job oldest = waiting.peekFirst();
+        Job oldest = null;
+        for (Job job : waiting) {
+            if (!job.behind.getAsBoolean()) {
+                oldest = job;
+                break;
+            }
+        }
         if (oldest == null) {
-            return null;
+            Job behind = waiting.peekFirst();
+            if (behind == null) {
+                return null;
+            }
+            // Only work behind waits: one chunk, so work a client waits for can be next.
+            return takeOnly(behind, now);
         }
         ModelChunk anchor = oldest.pending.get(0);
         List<Taken> candidates = new ArrayList<>();
         for (Job job : waiting) {
+            if (job.behind.getAsBoolean()) {
+                continue;
+            }
             for (ModelChunk c : job.pending) {
                 boolean fits = shape == BatchShape.EQUAL_LENGTH ? c.length() == anchor.length()
                         : c.length() <= anchor.length();
@@ -171,12 +201,20 @@ public final class ChunkScheduler {
             }
         }
         if (candidates.size() < maxBatchSize && !oldest.started && now < oldest.waitUntil) {
+            windowEnds = oldest.waitUntil;
             return null;
         }
         candidates.remove(0); // the anchor goes first, whatever ties it has
         candidates.sort(Comparator.comparingInt((Taken t) -> t.chunk.length()).reversed()); // stable: FIFO on ties
         candidates.add(0, new Taken(oldest, anchor));
-        List<Taken> chosen = new ArrayList<>(candidates.subList(0, Math.min(maxBatchSize, candidates.size())));
+        return taken(new ArrayList<>(candidates.subList(0, Math.min(maxBatchSize, candidates.size()))), now);
+    }
+
+    private Batch takeOnly(Job job, long now) {
+        return taken(List.of(new Taken(job, job.pending.get(0))), now);
+    }
+
+    private Batch taken(List<Taken> chosen, long now) {
         for (Taken t : chosen) {
             t.job.pending.remove(t.chunk);
             if (!t.job.started) {
@@ -208,6 +246,7 @@ public final class ChunkScheduler {
     private final class Job {
         final long submitted = System.nanoTime();
         final long waitUntil = submitted + windowNanos;
+        final BooleanSupplier behind;
         final int total;
         /** Chunks not yet in a batch, longest first (stable). */
         final List<ModelChunk> pending;
@@ -215,7 +254,8 @@ public final class ChunkScheduler {
         boolean started;
         Throwable failure;
 
-        Job(List<? extends ModelChunk> chunks) {
+        Job(List<? extends ModelChunk> chunks, BooleanSupplier behind) {
+            this.behind = behind;
             this.total = chunks.size();
             this.pending = new ArrayList<>(chunks);
             this.pending.sort(Comparator.comparingInt(ModelChunk::length).reversed());

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /**
  * LLMLingua-2 prompt compression: classify every token as keep/drop with a token classifier,
@@ -133,6 +134,14 @@ public final class Llmlingua2Compressor {
      * @return one result per job, in order
      */
     public List<CompressionResult> compressAll(List<CompressionJob> jobs) {
+        return compressAll(jobs, () -> false);
+    }
+
+    /**
+     * As {@link #compressAll(List)}, for work that may run behind: while {@code behind} says so, its chunks yield
+     * the model to other work, one chunk at a time (see {@link ChunkScheduler}).
+     */
+    public List<CompressionResult> compressAll(List<CompressionJob> jobs, BooleanSupplier behind) {
         Objects.requireNonNull(jobs, "jobs");
         List<JobRun> runs = new ArrayList<>(jobs.size());
         for (CompressionJob job : jobs) {
@@ -142,7 +151,7 @@ public final class Llmlingua2Compressor {
         for (JobRun run : runs) {
             run.addTasks(tasks);
         }
-        batches.run(tasks);
+        batches.run(tasks, behind);
         List<CompressionResult> results = new ArrayList<>(runs.size());
         for (JobRun run : runs) {
             results.add(run.finish(counter, wordCounts));

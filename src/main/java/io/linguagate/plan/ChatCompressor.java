@@ -127,7 +127,7 @@ public class ChatCompressor {
                 long chars = jobs.stream().flatMap(j -> j.contexts().stream()).mapToLong(String::length).sum();
                 List<CompressionResult> results;
                 try {
-                    results = queue.run(chars, ticket.deadlineNanos(), () -> compressor.compressAll(jobs));
+                    results = queue.run(chars, ticket, () -> compressor.compressAll(jobs, ticket::behind));
                 } catch (InferenceQueue.BusyException busy) {
                     return ChatOutcome.unchanged("skipped:busy", original);
                 }

@@ -3,12 +3,14 @@ package io.linguagate.plan;
 /**
  * One request's compression as the gateway and the compressor share it: the deadline the work has (so queued work
  * that cannot finish in time is not started), and what is known so far (the original token count, which a request
- * that fails open or is skipped still reports).
+ * that fails open or is skipped still reports), and whether a request still waits for it: work behind (a timed-out
+ * or busy-skipped request's, filling the cache) yields the model to work a client waits for.
  */
 public final class CompressionTicket {
 
     private final long deadlineNanos;
     private volatile int originalTokens = -1;
+    private volatile boolean behind;
 
     /** @param deadlineNanos {@link System#nanoTime()} by which the compression must be done */
     public CompressionTicket(long deadlineNanos) {
@@ -22,6 +24,15 @@ public final class CompressionTicket {
 
     public long deadlineNanos() {
         return deadlineNanos;
+    }
+
+    /** No request waits for this work any more (or never did): it runs behind, after work a client waits for. */
+    public void goBehind() {
+        behind = true;
+    }
+
+    public boolean behind() {
+        return behind;
     }
 
     void counted(int tokens) {

@@ -214,10 +214,8 @@ class ChunkSchedulerTest {
 
     @Test
     void theOldestJobGoesFirst() throws Exception {
-        RecordingModel model = new RecordingModel();
-        model.gate = new CountDownLatch(1);
-        ChunkScheduler scheduler = new ChunkScheduler(model, 1, BatchShape.EQUAL_LENGTH, 1, Duration.ZERO,
-                BatchObserver.NONE);
+        RecordingModel model = gated();
+        ChunkScheduler scheduler = oneCallAtATime(model, 1, BatchShape.EQUAL_LENGTH);
         List<Thread> threads = new ArrayList<>();
         for (int job = 1; job <= 3; job++) {
             List<Chunk> chunks = List.of(new Chunk(job, job), new Chunk(job, job));
@@ -239,11 +237,42 @@ class ChunkSchedulerTest {
     }
 
     @Test
+    void workBehindYieldsToWorkAClientWaitsForOneChunkAtATime() throws Exception {
+        RecordingModel model = gated();
+        ChunkScheduler scheduler = oneCallAtATime(model, 4, BatchShape.EQUAL_LENGTH);
+        java.util.concurrent.atomic.AtomicBoolean behind = new java.util.concurrent.atomic.AtomicBoolean(false);
+        List<Chunk> filling = List.of(new Chunk(1, 1), new Chunk(1, 1), new Chunk(1, 1), new Chunk(1, 1));
+        Thread fill = new Thread(() -> scheduler.run(filling, behind::get));
+        fill.start();
+        assertTrue(model.entered.await(5, TimeUnit.SECONDS)); // its first batch (4 chunks, a client waited then)
+        behind.set(true); // ... its client gave up: the rest runs behind
+        List<Chunk> waited = List.of(new Chunk(2, 2), new Chunk(2, 2), new Chunk(2, 2));
+        Thread client = new Thread(() -> scheduler.run(waited));
+        client.start();
+        waitFor(() -> scheduler.waitingJobs() == 1);
+        List<Chunk> more = List.of(new Chunk(1, 1, 1), new Chunk(1, 1, 1));
+        Thread fillMore = new Thread(() -> scheduler.run(more, () -> true)); // behind from the start
+        fillMore.start();
+        waitFor(() -> scheduler.waitingJobs() == 2);
+        model.gate.countDown();
+        for (Thread t : List.of(fill, client, fillMore)) {
+            t.join(5_000);
+        }
+        // 4 chunks of the first job, then the client's 3 in one batch, then the work behind one chunk per call.
+        assertEquals(List.of(List.of(2, 2, 2, 2), List.of(2, 2, 2), List.of(3), List.of(3)), lengths(model.calls));
+        assertEquals(2, model.calls.get(1).get(0)[0], "the client's chunks came first");
+        for (Chunk c : waited) {
+            c.assertOwnResult();
+        }
+        for (Chunk c : more) {
+            c.assertOwnResult();
+        }
+    }
+
+    @Test
     void aWithdrawnJobsChunksNeverReachTheModel() throws Exception {
-        RecordingModel model = new RecordingModel();
-        model.gate = new CountDownLatch(1);
-        ChunkScheduler scheduler = new ChunkScheduler(model, 1, BatchShape.PADDED, 1, Duration.ZERO,
-                BatchObserver.NONE);
+        RecordingModel model = gated();
+        ChunkScheduler scheduler = oneCallAtATime(model, 1, BatchShape.PADDED);
         Chunk first = new Chunk(1, 2, 3);
         Thread holder = new Thread(() -> scheduler.run(List.of(first)));
         holder.start();
@@ -272,11 +301,9 @@ class ChunkSchedulerTest {
 
     @Test
     void aFailedCallFailsOnlyTheJobsItCarried() throws Exception {
-        RecordingModel model = new RecordingModel();
+        RecordingModel model = gated();
         model.failOnId = 666;
-        model.gate = new CountDownLatch(1);
-        ChunkScheduler scheduler = new ChunkScheduler(model, 4, BatchShape.EQUAL_LENGTH, 1, Duration.ZERO,
-                BatchObserver.NONE);
+        ChunkScheduler scheduler = oneCallAtATime(model, 4, BatchShape.EQUAL_LENGTH);
         AtomicReference<Throwable> seen = new AtomicReference<>();
         Chunk healthy = new Chunk(5, 6);
         Thread failing = new Thread(() -> {
@@ -352,6 +379,17 @@ class ChunkSchedulerTest {
         }
         assertTrue(observer.shared.get() > 0, "no model call carried two requests' chunks");
         assertEquals(jobs.size(), observer.waits.get(), "each job waited once for its first call");
+    }
+
+    /** A model whose first call waits for {@code gate} (opened by the test). */
+    private static RecordingModel gated() {
+        RecordingModel model = new RecordingModel();
+        model.gate = new CountDownLatch(1);
+        return model;
+    }
+
+    private static ChunkScheduler oneCallAtATime(RecordingModel model, int maxBatch, BatchShape shape) {
+        return new ChunkScheduler(model, maxBatch, shape, 1, Duration.ZERO, BatchObserver.NONE);
     }
 
     private static List<List<Integer>> lengths(List<List<int[]>> calls) {

@@ -13,8 +13,14 @@ import org.junit.jupiter.api.Test;
 /** The model's admission with scripted slow work: a full queue and a hopeless deadline answer at once. */
 class InferenceQueueTest {
 
-    private static long in(long millis) {
-        return System.nanoTime() + millis * 1_000_000L;
+    private static CompressionTicket in(long millis) {
+        return new CompressionTicket(System.nanoTime() + millis * 1_000_000L);
+    }
+
+    private static CompressionTicket behind(long millis) {
+        CompressionTicket ticket = in(millis);
+        ticket.goBehind();
+        return ticket;
     }
 
     private static String sleepy(long millis) {
@@ -91,6 +97,32 @@ class InferenceQueueTest {
         assertThrows(CompressionCancelledException.class, () -> queue.run(1, in(10_000), () -> {
             throw new CompressionCancelledException();
         }));
+        assertEquals(0, queue.depth());
+    }
+
+    @Test
+    void workBehindDoesNotCountAheadOfWorkAClientWaitsFor() throws Exception {
+        InferenceQueue queue = new InferenceQueue(8, null);
+        assertEquals("done", queue.run(1_000, in(10_000), () -> sleepy(100))); // ~0.1 ms per char
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread filling = new Thread(() -> queue.run(50_000, behind(30_000), () -> { // ~5 s of work behind
+            running.countDown();
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }));
+        filling.start();
+        assertTrue(running.await(5, TimeUnit.SECONDS));
+        // A client's 1,000 chars (~0.1 s) fit a 1 s deadline: the work behind yields to it.
+        assertEquals("mine", queue.run(1_000, in(1_000), () -> "mine"));
+        // More work behind is predicted behind everything admitted: it would not finish within 2 s.
+        assertThrows(InferenceQueue.BusyException.class, () -> queue.run(1_000, behind(2_000), () -> "late"));
+        release.countDown();
+        filling.join(5_000);
         assertEquals(0, queue.depth());
     }
 }

@@ -33,7 +33,7 @@ public class ScriptedChatCompressor extends ChatCompressor {
             InferenceQueue queue) {
         super(config, models, cache, counts, new InferenceQueue(8, null) {
             @Override
-            public <T> T run(long chars, long deadlineNanos, java.util.function.Supplier<T> work) {
+            public <T> T run(long chars, CompressionTicket ticket, java.util.function.Supplier<T> work) {
                 modelRuns.incrementAndGet();
                 if (mode == Mode.BUSY_ONCE) {
                     mode = Mode.REAL;
@@ -46,7 +46,7 @@ public class ScriptedChatCompressor extends ChatCompressor {
                         throw new io.linguagate.lingua.CompressionCancelledException();
                     }
                 }
-                return super.run(chars, Long.MAX_VALUE, work); // (its deadline has passed by then: run anyway)
+                return super.run(chars, CompressionTicket.unbounded(), work); // (its deadline has passed by then: run anyway)
             }
         });
     }
