@@ -3,11 +3,13 @@ package io.linguagate.lingua;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -271,7 +273,11 @@ public final class ChunkScheduler {
         }
 
         int jobs() {
-            return (int) chunks.stream().map(t -> System.identityHashCode(t.job)).distinct().count();
+            Set<Job> jobs = Collections.newSetFromMap(new IdentityHashMap<>()); // hash codes need not be unique
+            for (Taken t : chunks) {
+                jobs.add(t.job);
+            }
+            return jobs.size();
         }
     }
 }
